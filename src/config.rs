@@ -1,0 +1,241 @@
+//! Client configuration: credentials, base URL and User-Agent, checked once at build time.
+
+use std::fmt;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use http::HeaderValue;
+
+use crate::client::PasswordsClient;
+use crate::error::ConfigError;
+use crate::secret::Secret;
+use crate::transport::HttpTransport;
+
+/// Where live projects are served.
+pub const LIVE_BASE_URL: &str = "https://api.stytch.com";
+/// Where test projects are served.
+pub const TEST_BASE_URL: &str = "https://test.stytch.com";
+
+/// The validated settings a client sends every request with.
+///
+/// Built by [`ClientBuilder`]; the request builders take it by reference, so tests can build
+/// requests without a client. `Debug` shows the project id and base URL, never the secret.
+#[derive(Clone)]
+pub struct Config {
+    project_id: String,
+    base_url: String,
+    authorization: HeaderValue,
+    user_agent: HeaderValue,
+}
+
+impl Config {
+    /// Checks the settings and prepares the headers. No network access.
+    pub fn new(
+        project_id: impl Into<String>,
+        secret: Secret,
+        base_url: Option<&str>,
+        user_agent_suffix: Option<&str>,
+    ) -> Result<Self, ConfigError> {
+        let project_id = project_id.into();
+        if project_id.trim().is_empty() {
+            return Err(ConfigError::EmptyProjectId);
+        }
+        if secret.expose().trim().is_empty() {
+            return Err(ConfigError::EmptySecret);
+        }
+        let base_url = match base_url {
+            Some(url) => normalize_base_url(url)?,
+            None if project_id.starts_with("project-live-") => LIVE_BASE_URL.to_owned(),
+            None => TEST_BASE_URL.to_owned(),
+        };
+        let credentials = base64::engine::general_purpose::STANDARD
+            .encode(format!("{project_id}:{}", secret.expose()));
+        let mut authorization = HeaderValue::try_from(format!("Basic {credentials}"))
+            .map_err(|_| ConfigError::EmptySecret)?;
+        authorization.set_sensitive(true);
+        let mut user_agent = format!("stytch-b2b-passwords-rust/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(suffix) = user_agent_suffix.filter(|s| !s.is_empty()) {
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
+        let user_agent =
+            HeaderValue::try_from(user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
+        Ok(Self {
+            project_id,
+            base_url,
+            authorization,
+            user_agent,
+        })
+    }
+
+    /// The project id.
+    pub fn project_id(&self) -> &str {
+        &self.project_id
+    }
+
+    /// The base URL, without a trailing slash; any path prefix is kept.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The `Authorization` header value, marked sensitive.
+    pub(crate) fn authorization(&self) -> &HeaderValue {
+        &self.authorization
+    }
+
+    /// The `User-Agent` header value.
+    pub fn user_agent(&self) -> &HeaderValue {
+        &self.user_agent
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("project_id", &self.project_id)
+            .field("base_url", &self.base_url)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Accepts `http(s)://host[:port][/prefix]`, keeps the prefix, drops a trailing slash.
+fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
+    let invalid = |reason| ConfigError::InvalidBaseUrl {
+        // Never echo credentials embedded in a URL.
+        url: if url.contains('@') {
+            "<redacted>".to_owned()
+        } else {
+            url.to_owned()
+        },
+        reason,
+    };
+    let uri: http::Uri = url.parse().map_err(|_| invalid("not a valid URL"))?;
+    match uri.scheme_str() {
+        Some("http" | "https") => {}
+        Some(_) => return Err(invalid("scheme must be http or https")),
+        None => return Err(invalid("must be absolute, e.g. https://example.com")),
+    }
+    let authority = uri.authority().ok_or_else(|| invalid("has no host"))?;
+    if authority.as_str().contains('@') {
+        return Err(invalid("must not contain credentials"));
+    }
+    if authority.host().is_empty() {
+        return Err(invalid("has no host"));
+    }
+    if uri.query().is_some() {
+        return Err(invalid("must not have a query"));
+    }
+    let path = uri.path().trim_end_matches('/');
+    Ok(format!(
+        "{}://{}{}",
+        uri.scheme_str().unwrap_or("https"),
+        authority,
+        path
+    ))
+}
+
+/// Builds a [`PasswordsClient`]. Nothing is checked or sent until [`ClientBuilder::build`], and
+/// that makes no network call.
+///
+/// ```
+/// use stytch_b2b_passwords::{PasswordsClient, transport::transport_fn};
+///
+/// let client = PasswordsClient::builder("project-test-123", "secret-test-456")
+///     .base_url("https://auth.example.com/stytch")
+///     .user_agent_suffix("my-app/1.2")
+///     .transport(transport_fn(|_req| async { unreachable!("no call is made") }))
+///     .build()
+///     .unwrap();
+/// assert_eq!(client.config().base_url(), "https://auth.example.com/stytch");
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    project_id: String,
+    secret: Secret,
+    base_url: Option<String>,
+    user_agent_suffix: Option<String>,
+    transport: Option<Arc<dyn HttpTransport>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("project_id", &self.project_id)
+            .field("secret", &self.secret)
+            .field("base_url", &self.base_url)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("transport", &self.transport)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Starts from a project id and secret.
+    pub fn new(project_id: impl Into<String>, secret: impl Into<Secret>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            secret: secret.into(),
+            base_url: None,
+            user_agent_suffix: None,
+            transport: None,
+        }
+    }
+
+    /// Starts from `STYTCH_PROJECT_ID` and `STYTCH_SECRET`, and `STYTCH_BASE_URL` if set.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let var = |name: &'static str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .ok_or(ConfigError::MissingEnv(name))
+        };
+        let mut builder = Self::new(var("STYTCH_PROJECT_ID")?, var("STYTCH_SECRET")?);
+        builder.base_url = var("STYTCH_BASE_URL").ok();
+        Ok(builder)
+    }
+
+    /// Overrides the base URL (a custom domain, a proxy, the emulator). A path prefix is kept:
+    /// `https://example.com/stytch` sends to `https://example.com/stytch/v1/b2b/...`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Appends ` {suffix}` to the User-Agent, to name your application in Stytch's logs.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Sends through `transport` instead of the default one.
+    pub fn transport(mut self, transport: impl HttpTransport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Sends through a transport that is already shared.
+    pub fn shared_transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Checks the configuration and builds the client. Makes no network call.
+    pub fn build(self) -> Result<PasswordsClient, ConfigError> {
+        let config = Config::new(
+            self.project_id,
+            self.secret,
+            self.base_url.as_deref(),
+            self.user_agent_suffix.as_deref(),
+        )?;
+        let transport = match self.transport {
+            Some(t) => t,
+            None => default_transport()?,
+        };
+        Ok(PasswordsClient::from_parts(config, transport))
+    }
+}
+
+fn default_transport() -> Result<Arc<dyn HttpTransport>, ConfigError> {
+    Err(ConfigError::NoTransport)
+}

@@ -1,0 +1,347 @@
+//! `passwords.email.*`: the emailed reset flow, and forcing a Member to reset.
+
+use serde::{Deserialize, Serialize};
+
+use super::{check_duration, require, setters, JsonObject};
+use crate::de::nullable;
+use crate::error::{ValidationError, ValidationProblem};
+use crate::models::{
+    DeviceInfo, Locale, Member, MemberSession, MfaRequired, Organization, PrimaryRequired,
+};
+use crate::secret::Secret;
+use crate::wire::{Endpoint, MemberAuth};
+
+/// Request of `POST /v1/b2b/passwords/email/reset/start`: email the Member a reset link.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EmailResetStartRequest {
+    /// The Member's Organization.
+    pub organization_id: String,
+    /// The Member's email address.
+    pub email_address: String,
+    /// Where the reset link leads; the project's default if unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reset_password_redirect_url: Option<String>,
+    /// How long the link stays valid, in minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reset_password_expiration_minutes: Option<i32>,
+    /// A PKCE code challenge; the reset must then present the matching verifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_challenge: Option<String>,
+    /// Where to send a Member who has no password yet to log in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_redirect_url: Option<String>,
+    /// Language of the email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<Locale>,
+    /// A custom email template for the reset email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reset_password_template_id: Option<String>,
+    /// A custom email template for the verification email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify_email_template_id: Option<String>,
+}
+
+impl EmailResetStartRequest {
+    /// A request with its required fields.
+    pub fn new(organization_id: impl Into<String>, email_address: impl Into<String>) -> Self {
+        Self {
+            organization_id: organization_id.into(),
+            email_address: email_address.into(),
+            reset_password_redirect_url: None,
+            reset_password_expiration_minutes: None,
+            code_challenge: None,
+            login_redirect_url: None,
+            locale: None,
+            reset_password_template_id: None,
+            verify_email_template_id: None,
+        }
+    }
+}
+
+setters!(EmailResetStartRequest {
+    /// Sets where the reset link leads.
+    reset_password_redirect_url: String,
+    /// Sets the link's lifetime in minutes.
+    reset_password_expiration_minutes: i32,
+    /// Sets the PKCE code challenge.
+    code_challenge: String,
+    /// Sets the login redirect URL.
+    login_redirect_url: String,
+    /// Sets the email's language.
+    locale: Locale,
+    /// Sets the reset email template.
+    reset_password_template_id: String,
+    /// Sets the verification email template.
+    verify_email_template_id: String,
+});
+
+impl Endpoint for EmailResetStartRequest {
+    type Response = EmailResetStartResponse;
+    const OPERATION: &'static str = "passwords.email.reset_start";
+    const PATH: &'static str = "/v1/b2b/passwords/email/reset/start";
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        require(Self::OPERATION, "organization_id", &self.organization_id)?;
+        require(Self::OPERATION, "email_address", &self.email_address)
+    }
+}
+
+/// Response of `passwords.email.reset_start`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct EmailResetStartResponse {
+    /// Stytch's id for this request.
+    #[serde(deserialize_with = "nullable")]
+    pub request_id: String,
+    /// The Member's id.
+    #[serde(deserialize_with = "nullable")]
+    pub member_id: String,
+    /// The id of the Member's email address.
+    #[serde(deserialize_with = "nullable")]
+    pub member_email_id: String,
+    /// The Member.
+    #[serde(deserialize_with = "nullable")]
+    pub member: Member,
+    /// The HTTP status the API reported.
+    #[serde(deserialize_with = "nullable")]
+    pub status_code: i32,
+}
+
+/// Request of `POST /v1/b2b/passwords/email/reset`: set a new password with an emailed token.
+/// At most one of `session_token` and `session_jwt` may be set.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EmailResetRequest {
+    /// The token from the reset link.
+    pub password_reset_token: Secret,
+    /// The new password.
+    pub password: Secret,
+    /// An existing session to extend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_token: Option<Secret>,
+    /// Lifetime of the session to create, 5 to 527040 minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_duration_minutes: Option<i32>,
+    /// An existing session, as a JWT, to extend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_jwt: Option<Secret>,
+    /// The PKCE verifier matching the `code_challenge` of the reset start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_verifier: Option<Secret>,
+    /// Custom claims to put in the session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_custom_claims: Option<JsonObject>,
+    /// Language of any MFA message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<Locale>,
+    /// An intermediate session token from an earlier primary factor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intermediate_session_token: Option<Secret>,
+    /// A device fingerprinting telemetry id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub telemetry_id: Option<String>,
+}
+
+impl EmailResetRequest {
+    /// A request with its required fields.
+    pub fn new(password_reset_token: impl Into<Secret>, password: impl Into<Secret>) -> Self {
+        Self {
+            password_reset_token: password_reset_token.into(),
+            password: password.into(),
+            session_token: None,
+            session_duration_minutes: None,
+            session_jwt: None,
+            code_verifier: None,
+            session_custom_claims: None,
+            locale: None,
+            intermediate_session_token: None,
+            telemetry_id: None,
+        }
+    }
+}
+
+setters!(EmailResetRequest {
+    /// Extends an existing session, given by its token.
+    session_token: Secret,
+    /// Sets the session lifetime in minutes (5 to 527040).
+    session_duration_minutes: i32,
+    /// Extends an existing session, given by its JWT.
+    session_jwt: Secret,
+    /// Sets the PKCE code verifier.
+    code_verifier: Secret,
+    /// Sets custom claims for the session.
+    session_custom_claims: JsonObject,
+    /// Sets the language of MFA messages.
+    locale: Locale,
+    /// Completes an earlier primary authentication.
+    intermediate_session_token: Secret,
+    /// Sets the device telemetry id.
+    telemetry_id: String,
+});
+
+impl Endpoint for EmailResetRequest {
+    type Response = EmailResetResponse;
+    const OPERATION: &'static str = "passwords.email.reset";
+    const PATH: &'static str = "/v1/b2b/passwords/email/reset";
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        require(
+            Self::OPERATION,
+            "password_reset_token",
+            self.password_reset_token.expose(),
+        )?;
+        require(Self::OPERATION, "password", self.password.expose())?;
+        if self.session_token.is_some() && self.session_jwt.is_some() {
+            return Err(ValidationError {
+                operation: Self::OPERATION,
+                field: "session_token",
+                problem: ValidationProblem::Conflicts("session_jwt"),
+            });
+        }
+        check_duration(Self::OPERATION, self.session_duration_minutes)
+    }
+}
+
+/// Response of `passwords.email.reset`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct EmailResetResponse {
+    /// Stytch's id for this request.
+    #[serde(deserialize_with = "nullable")]
+    pub request_id: String,
+    /// The Member's id.
+    #[serde(deserialize_with = "nullable")]
+    pub member_id: String,
+    /// The id of the Member's email address.
+    #[serde(deserialize_with = "nullable")]
+    pub member_email_id: String,
+    /// The Organization's id.
+    #[serde(deserialize_with = "nullable")]
+    pub organization_id: String,
+    /// The Member.
+    #[serde(deserialize_with = "nullable")]
+    pub member: Member,
+    /// The session token; empty when MFA is still required.
+    pub session_token: Secret,
+    /// The session JWT; empty when MFA is still required.
+    pub session_jwt: Secret,
+    /// The Organization.
+    #[serde(deserialize_with = "nullable")]
+    pub organization: Organization,
+    /// A token to finish authentication with a second factor, if one is required.
+    pub intermediate_session_token: Secret,
+    /// Whether the Member is fully logged in.
+    #[serde(deserialize_with = "nullable")]
+    pub member_authenticated: bool,
+    /// The HTTP status the API reported.
+    #[serde(deserialize_with = "nullable")]
+    pub status_code: i32,
+    /// The session, when one was made.
+    pub member_session: Option<MemberSession>,
+    /// What MFA step is still required, if any.
+    pub mfa_required: Option<MfaRequired>,
+    /// Which primary factor is still required, if any.
+    pub primary_required: Option<PrimaryRequired>,
+    /// The device the call came from.
+    pub member_device: Option<DeviceInfo>,
+}
+
+/// Request of `POST /v1/b2b/passwords/email/require_reset`: make a Member reset their password
+/// before they can log in with one again.
+///
+/// To run the call with a Member's permissions rather than the project's, attach their session
+/// with [`member_session_token`](Self::member_session_token) or
+/// [`member_session_jwt`](Self::member_session_jwt); it travels as a header, not in the body.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EmailRequireResetRequest {
+    /// The Member's email address.
+    pub email_address: String,
+    /// The Member's Organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// The Member's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    /// The Member authorization sent as a header; never part of the body.
+    #[serde(skip)]
+    pub member_auth: Option<MemberAuth>,
+}
+
+impl EmailRequireResetRequest {
+    /// A request with its required field.
+    pub fn new(email_address: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            organization_id: None,
+            member_id: None,
+            member_auth: None,
+        }
+    }
+
+    /// Runs the call as the Member of this session token (`X-Stytch-Member-Session`).
+    #[must_use]
+    pub fn member_session_token(mut self, token: impl Into<Secret>) -> Self {
+        self.member_auth = Some(MemberAuth::SessionToken(token.into()));
+        self
+    }
+
+    /// Runs the call as the Member of this session JWT (`X-Stytch-Member-SessionJWT`).
+    #[must_use]
+    pub fn member_session_jwt(mut self, jwt: impl Into<Secret>) -> Self {
+        self.member_auth = Some(MemberAuth::SessionJwt(jwt.into()));
+        self
+    }
+}
+
+setters!(EmailRequireResetRequest {
+    /// Sets the Organization.
+    organization_id: String,
+    /// Sets the Member's id.
+    member_id: String,
+});
+
+impl Endpoint for EmailRequireResetRequest {
+    type Response = EmailRequireResetResponse;
+    const OPERATION: &'static str = "passwords.email.require_reset";
+    const PATH: &'static str = "/v1/b2b/passwords/email/require_reset";
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        require(Self::OPERATION, "email_address", &self.email_address)?;
+        match &self.member_auth {
+            Some(MemberAuth::SessionToken(t)) => {
+                require(Self::OPERATION, "member_session_token", t.expose())
+            }
+            Some(MemberAuth::SessionJwt(t)) => {
+                require(Self::OPERATION, "member_session_jwt", t.expose())
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn member_auth(&self) -> Option<&MemberAuth> {
+        self.member_auth.as_ref()
+    }
+}
+
+/// Response of `passwords.email.require_reset`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct EmailRequireResetResponse {
+    /// Stytch's id for this request.
+    #[serde(deserialize_with = "nullable")]
+    pub request_id: String,
+    /// The HTTP status the API reported.
+    #[serde(deserialize_with = "nullable")]
+    pub status_code: i32,
+    /// The Member's id.
+    pub member_id: Option<String>,
+    /// The Member.
+    pub member: Option<Member>,
+    /// The Organization.
+    pub organization: Option<Organization>,
+}

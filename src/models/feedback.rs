@@ -1,0 +1,13 @@
+//! Placeholder, filled in from the schemas.
+
+use serde::{Deserialize, Serialize};
+
+/// Placeholder.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct LudsFeedback {}
+
+/// Placeholder.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ZxcvbnFeedback {}

@@ -1,0 +1,226 @@
+//! The sans-IO heart of the client: a pure function from a request value to an `http::Request`,
+//! and a pure function from an `http::Response` to a typed result. No I/O happens here, so every
+//! endpoint's wire format is testable without a transport.
+
+use bytes::Bytes;
+use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::{DecodeError, Error, ErrorBody, HttpError, Result, ValidationError};
+use crate::transport::{HttpRequest, HttpResponse, Operation};
+
+/// A Member's authorization for calls that can run with that Member's permissions, sent as a
+/// header rather than in the JSON body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MemberAuth {
+    /// A Member session token, sent as `X-Stytch-Member-Session`.
+    SessionToken(crate::Secret),
+    /// A Member session JWT, sent as `X-Stytch-Member-SessionJWT`.
+    SessionJwt(crate::Secret),
+}
+
+/// Header name for a Member session token.
+pub const MEMBER_SESSION_HEADER: &str = "x-stytch-member-session";
+/// Header name for a Member session JWT.
+pub const MEMBER_SESSION_JWT_HEADER: &str = "x-stytch-member-sessionjwt";
+
+/// What the core knows about each endpoint: its request body type, its response type, its path.
+///
+/// Implemented by every request type of this crate; [`build_request`] and [`parse_response`] are
+/// generic over it, so each endpoint is one `impl` of a few lines.
+pub trait Endpoint: Serialize {
+    /// The success body.
+    type Response: DeserializeOwned;
+    /// The operation name, such as `passwords.authenticate`.
+    const OPERATION: &'static str;
+    /// The path after the base URL, such as `/v1/b2b/passwords/authenticate`.
+    const PATH: &'static str;
+
+    /// Checks what the API would reject, before any byte is sent.
+    fn validate(&self) -> Result<(), ValidationError> {
+        Ok(())
+    }
+
+    /// A Member authorization to send as a header, for the calls that take one.
+    fn member_auth(&self) -> Option<&MemberAuth> {
+        None
+    }
+}
+
+/// Builds the `POST` for `request`: checks it, serializes it, and sets every header.
+///
+/// ```
+/// use stytch_b2b_passwords::{wire, Config, Secret, StrengthCheckRequest};
+///
+/// let config = Config::new("project-test-1", Secret::new("s"), None, None).unwrap();
+/// let http = wire::build_request(&config, &StrengthCheckRequest::new("hunter2")).unwrap();
+/// assert_eq!(http.method(), "POST");
+/// assert_eq!(http.uri(), "https://test.stytch.com/v1/b2b/passwords/strength_check");
+/// assert_eq!(&http.body()[..], br#"{"password":"hunter2"}"#);
+/// ```
+pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRequest> {
+    request.validate()?;
+    // Serializing our own request types cannot fail: every map key is a `String`. Still, an
+    // error is a typed error, never a panic.
+    let body = serde_json::to_vec(request).map_err(|_| {
+        Error::Validation(ValidationError {
+            operation: E::OPERATION,
+            field: "body",
+            problem: crate::error::ValidationProblem::Unserializable,
+        })
+    })?;
+    let mut builder = http::Request::builder()
+        .method(Method::POST)
+        .uri(format!("{}{}", config.base_url(), E::PATH))
+        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+        .header(AUTHORIZATION, config.authorization().clone())
+        .header(USER_AGENT, config.user_agent().clone())
+        .extension(Operation(E::OPERATION));
+    if let Some(auth) = request.member_auth() {
+        let (name, value) = match auth {
+            MemberAuth::SessionToken(t) => (MEMBER_SESSION_HEADER, t),
+            MemberAuth::SessionJwt(t) => (MEMBER_SESSION_JWT_HEADER, t),
+        };
+        let mut value = HeaderValue::from_str(value.expose()).map_err(|_| {
+            Error::Validation(ValidationError {
+                operation: E::OPERATION,
+                field: name,
+                problem: crate::error::ValidationProblem::NotAHeaderValue,
+            })
+        })?;
+        value.set_sensitive(true);
+        builder = builder.header(name, value);
+    }
+    builder.body(Bytes::from(body)).map_err(|_| {
+        // The URI was validated when the config was built and the path is a constant, so this
+        // cannot happen; still, no panic.
+        Error::Validation(ValidationError {
+            operation: E::OPERATION,
+            field: "base_url",
+            problem: crate::error::ValidationProblem::NotAHeaderValue,
+        })
+    })
+}
+
+/// Maps a response to the endpoint's typed result or the matching [`Error`].
+///
+/// ```
+/// use stytch_b2b_passwords::{wire, Error, ErrorType, StrengthCheckRequest};
+///
+/// let response = http::Response::builder()
+///     .status(401)
+///     .body(bytes::Bytes::from_static(
+///         br#"{"status_code":401,"request_id":"req-1","error_type":"unauthorized_credentials"}"#,
+///     ))
+///     .unwrap();
+/// let err = wire::parse_response::<StrengthCheckRequest>(response).unwrap_err();
+/// assert_eq!(err.error_type(), Some(&ErrorType::UnauthorizedCredentials));
+/// assert_eq!(err.request_id(), Some("req-1"));
+/// ```
+pub fn parse_response<E: Endpoint>(response: HttpResponse) -> Result<E::Response> {
+    let status = response.status();
+    let body = response.into_body();
+    if status.is_success() {
+        decode(E::OPERATION, status, &body)
+    } else {
+        Err(error_from(status, &body))
+    }
+}
+
+fn decode<T: DeserializeOwned>(
+    operation: &'static str,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Decode(Box::new(DecodeError {
+            operation,
+            status,
+            path,
+            message: redact_values(&e.into_inner().to_string()),
+        }))
+    })?;
+    Ok(value)
+}
+
+/// Maps a non-2xx response: a Stytch error body becomes [`Error::Api`], anything else
+/// [`Error::Http`] with a capped excerpt.
+fn error_from(status: StatusCode, body: &[u8]) -> Error {
+    if let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) {
+        if let Some(api) = parsed.into_api_error(status) {
+            return Error::Api(Box::new(api));
+        }
+    }
+    Error::Http(Box::new(HttpError {
+        status,
+        body_excerpt: excerpt(body, HttpError::EXCERPT_LIMIT),
+        body_len: body.len(),
+    }))
+}
+
+/// The first `limit` bytes of `body` as text, cut on a character boundary.
+fn excerpt(body: &[u8], limit: usize) -> String {
+    let cut = &body[..body.len().min(limit)];
+    let text = String::from_utf8_lossy(cut);
+    // A multi-byte character split at the cut shows as U+FFFD at the end; drop it.
+    text.trim_end_matches('\u{FFFD}').to_owned()
+}
+
+/// Removes quoted or backticked values from a serde message, keeping its shape: a malformed body
+/// may hold a token or hash in the field that failed.
+fn redact_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        if c == '"' || c == '`' {
+            out.push(c);
+            out.push('…');
+            let mut escaped = false;
+            for inner in chars.by_ref() {
+                if escaped {
+                    escaped = false;
+                } else if inner == '\\' && c == '"' {
+                    escaped = true;
+                } else if inner == c {
+                    break;
+                }
+            }
+            out.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_values_keeps_shape_not_values() {
+        let msg = r#"invalid type: string "tok\"en-123", expected i32 at line 1 column 9"#;
+        assert_eq!(
+            redact_values(msg),
+            r#"invalid type: string "…", expected i32 at line 1 column 9"#
+        );
+        assert_eq!(
+            redact_values("invalid type: integer `12345`, expected a string"),
+            "invalid type: integer `…`, expected a string"
+        );
+    }
+
+    #[test]
+    fn excerpt_cuts_on_char_boundary() {
+        let body = "é".repeat(300);
+        let e = excerpt(body.as_bytes(), 5);
+        assert_eq!(e, "éé");
+        assert_eq!(excerpt(b"", 10), "");
+    }
+}
