@@ -13,6 +13,66 @@
 //!
 //! Secrets (passwords, hashes, tokens, JWTs, the project secret) are held in [`Secret`], whose
 //! `Debug` is redacted and which has no `Display`.
+//!
+//! # With the default transport
+//!
+//! ```no_run
+//! use stytch_b2b_passwords::{AuthenticateRequest, PasswordsApi, PasswordsClient};
+//!
+//! # async fn run() -> stytch_b2b_passwords::Result<()> {
+//! // Or `ClientBuilder::from_env()?`, reading STYTCH_PROJECT_ID and STYTCH_SECRET.
+//! let client = PasswordsClient::builder("project-test-123", "secret-test-456").build()?;
+//! let response = client
+//!     .authenticate(AuthenticateRequest::new("organization-test-1", "ada@example.com", "pw"))
+//!     .await?;
+//! println!("member {} logged in: {}", response.member_id, response.member_authenticated);
+//! # Ok(()) }
+//! ```
+//!
+//! # With your own transport
+//!
+//! ```
+//! use stytch_b2b_passwords::transport::{HttpRequest, HttpResponse, HttpTransport};
+//! use stytch_b2b_passwords::{PasswordsClient, TransportError};
+//!
+//! #[derive(Debug)]
+//! struct MyHttpStack; // your pooled client, proxy, recorder, ...
+//!
+//! #[async_trait::async_trait]
+//! impl HttpTransport for MyHttpStack {
+//!     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+//!         // Send `request` (method, URI, headers and body are all set) and return the
+//!         // whole response, whatever its status.
+//!         # let _ = request;
+//!         Ok(http::Response::new(bytes::Bytes::from_static(b"{}")))
+//!     }
+//! }
+//!
+//! let client = PasswordsClient::builder("project-test-123", "secret-test-456")
+//!     .transport(MyHttpStack)
+//!     .build()
+//!     .unwrap();
+//! # let _ = client;
+//! ```
+//!
+//! # Mocking the API in your tests (feature `mock`)
+//!
+//! ```
+//! # #[cfg(feature = "mock")] {
+//! use stytch_b2b_passwords::{MockPasswordsApi, PasswordsApi, StrengthCheckResponse};
+//!
+//! let mut api = MockPasswordsApi::new();
+//! api.expect_strength_check()
+//!     .withf(|request| request.password.expose() == "hunter2")
+//!     .returning(|_| {
+//!         let mut response = StrengthCheckResponse::default();
+//!         response.score = 0;
+//!         Ok(response)
+//!     });
+//! let api: &dyn PasswordsApi = &api; // what your application code takes
+//! # let _ = api;
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
@@ -23,6 +83,10 @@ mod config;
 mod de;
 mod endpoints;
 mod error;
+#[cfg(feature = "hyper")]
+mod hyper_transport;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 pub mod models;
 mod open_enum;
 mod secret;
@@ -38,6 +102,15 @@ pub use endpoints::*;
 pub use error::{
     ApiError, ConfigError, DecodeError, Error, ErrorType, HttpError, Result, ValidationError,
     ValidationProblem,
+};
+#[cfg(feature = "hyper")]
+pub use hyper_transport::hyper;
+#[cfg(all(feature = "jwt", feature = "mock"))]
+pub use jwt::MockSessionJwtVerifier;
+#[cfg(feature = "jwt")]
+pub use jwt::{
+    JwksCache, JwksOptions, JwtError, JwtVerifyOptions, MalformedJwt, SessionJwtClaims,
+    SessionJwtVerifier,
 };
 pub use models::*;
 pub use secret::Secret;

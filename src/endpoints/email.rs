@@ -240,12 +240,16 @@ pub struct EmailResetResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The session, when one was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_session: Option<MemberSession>,
     /// What MFA step is still required, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_required: Option<MfaRequired>,
     /// Which primary factor is still required, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_required: Option<PrimaryRequired>,
     /// The device the call came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_device: Option<DeviceInfo>,
 }
 
@@ -339,9 +343,12 @@ pub struct EmailRequireResetResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The Member's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// The Member.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
     /// The Organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
 }

@@ -119,9 +119,12 @@ pub struct SessionsResetResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The session.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_session: Option<MemberSession>,
     /// What MFA step is still required, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_required: Option<MfaRequired>,
     /// The device the call came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_device: Option<DeviceInfo>,
 }

@@ -72,7 +72,9 @@ pub struct StrengthCheckResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// Feedback under the LUDS policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub luds_feedback: Option<LudsFeedback>,
     /// Feedback under the zxcvbn policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zxcvbn_feedback: Option<ZxcvbnFeedback>,
 }
