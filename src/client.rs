@@ -42,6 +42,9 @@ use crate::wire::{build_request, parse_response, Endpoint};
 pub struct PasswordsClient {
     config: Arc<Config>,
     transport: Arc<dyn HttpTransport>,
+    /// The project's JWKS, fetched on first use by `authenticate_jwt_local`.
+    #[cfg(feature = "jwt")]
+    pub(crate) jwks: Arc<crate::jwt::JwksCache>,
 }
 
 impl fmt::Debug for PasswordsClient {
@@ -64,6 +67,8 @@ impl PasswordsClient {
         Self {
             config: Arc::new(config),
             transport,
+            #[cfg(feature = "jwt")]
+            jwks: Arc::default(),
         }
     }
 

@@ -237,5 +237,12 @@ impl ClientBuilder {
 }
 
 fn default_transport() -> Result<Arc<dyn HttpTransport>, ConfigError> {
+    // The hyper transport with default settings: no network call, no runtime needed to build it.
+    // Its build fails only on settings a user gave (bad root certificate), none here.
+    #[cfg(feature = "hyper")]
+    return crate::hyper_transport::default_transport()
+        .map(|t| Arc::new(t) as Arc<dyn HttpTransport>)
+        .map_err(|_| ConfigError::NoTransport);
+    #[cfg(not(feature = "hyper"))]
     Err(ConfigError::NoTransport)
 }

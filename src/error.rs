@@ -47,6 +47,11 @@ pub enum Error {
     /// The client configuration is unusable.
     #[error(transparent)]
     Config(ConfigError),
+    /// A session JWT was rejected by local verification (feature `jwt`); the inner error names the
+    /// check that failed, or says that the project's JWKS could not be fetched.
+    #[cfg(feature = "jwt")]
+    #[error(transparent)]
+    Jwt(Box<crate::jwt::JwtError>),
 }
 
 impl Error {

@@ -1,0 +1,101 @@
+//! Glue between the port and the hyper adapter (crate `stytch-b2b-passwords-hyper`), which does
+//! not depend on this crate: the operation name goes in, the attempt count comes out, and error
+//! kinds map one to one.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use stytch_b2b_passwords_hyper as adapter;
+
+use crate::transport::{
+    Attempts, HttpRequest, HttpResponse, HttpTransport, Operation, TransportError,
+    TransportErrorKind,
+};
+
+/// The production transport (feature `hyper`, on by default): hyper 1 and hyper-util's pooled
+/// client over rustls. [`ClientBuilder::build`](crate::ClientBuilder::build) uses it with its
+/// default settings when no transport is given; build one with
+/// [`HyperTransport::builder`](hyper::HyperTransport::builder) to change them.
+///
+/// ```
+/// use std::time::Duration;
+/// use stytch_b2b_passwords::hyper::{HyperTransport, RetryPolicy};
+/// use stytch_b2b_passwords::PasswordsClient;
+///
+/// let transport = HyperTransport::builder()
+///     .timeout(Duration::from_secs(10))
+///     .retry_policy(RetryPolicy::none())
+///     .build()?;
+/// let client = PasswordsClient::builder("project-test-123", "secret-test-456")
+///     .transport(transport)
+///     .build()?;
+/// # let _ = client;
+/// # Ok::<_, Box<dyn std::error::Error>>(())
+/// ```
+pub mod hyper {
+    pub use stytch_b2b_passwords_hyper::{
+        Error, ErrorKind, HyperTransport, HyperTransportBuilder, RetryPolicy,
+    };
+}
+
+/// The transport `ClientBuilder::build` uses when none is given. No network call, no runtime.
+pub(crate) fn default_transport() -> Result<adapter::HyperTransport, adapter::Error> {
+    adapter::HyperTransport::new()
+}
+
+#[async_trait]
+impl HttpTransport for adapter::HyperTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let operation = request
+            .extensions()
+            .get::<Operation>()
+            .map_or("http.request", |o| o.0);
+        match self.send_as(operation, request).await {
+            Ok(mut response) => {
+                if let Some(adapter::Attempts(n)) = response.extensions_mut().remove() {
+                    response.extensions_mut().insert(Attempts(n));
+                }
+                Ok(response)
+            }
+            Err(error) => Err(map_error(error)),
+        }
+    }
+}
+
+fn map_error(error: adapter::Error) -> TransportError {
+    let (kind, message, source) = error.into_parts();
+    let kind = match kind {
+        adapter::ErrorKind::Connect => TransportErrorKind::Connect,
+        adapter::ErrorKind::Timeout => TransportErrorKind::Timeout,
+        adapter::ErrorKind::Io => TransportErrorKind::Io,
+        adapter::ErrorKind::BodyTooLarge => TransportErrorKind::BodyTooLarge,
+        adapter::ErrorKind::Refused => TransportErrorKind::Refused,
+        _ => TransportErrorKind::Other,
+    };
+    let error = TransportError::new(kind, message);
+    match source {
+        Some(source) => error.with_source(Cause(source)),
+        None => error,
+    }
+}
+
+/// The adapter's underlying cause, kept as the `TransportError`'s source.
+struct Cause(Box<dyn std::error::Error + Send + Sync>);
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}

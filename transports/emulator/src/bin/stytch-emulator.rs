@@ -1,0 +1,133 @@
+//! `stytch-emulator`: serves the B2B Passwords emulator over HTTP on a loopback port.
+//!
+//! ```text
+//! stytch-emulator [--seed seed.json] [--port 0] [--host 127.0.0.1]
+//! ```
+//!
+//! Prints `stytch-emulator listening on http://127.0.0.1:PORT` once bound (the first line of
+//! standard output, so a script or test can read the port), then serves until Ctrl-C.
+#![forbid(unsafe_code)]
+
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
+use std::process::ExitCode;
+
+use stytch_b2b_passwords_emulator::{serve, Emulator};
+
+const USAGE: &str = "\
+Usage: stytch-emulator [--seed FILE] [--port PORT] [--host ADDR]
+
+Serves an emulator of Stytch's B2B Passwords API over HTTP.
+
+  --seed FILE   JSON seed (project credentials, policy, Organizations, Members); see docs/EMULATOR.md
+  --port PORT   port to listen on; 0 (the default) picks a free one
+  --host ADDR   address to bind; 127.0.0.1 by default (a non-loopback address needs --public)
+  --public      allow binding a non-loopback address
+  -h, --help    show this help
+";
+
+struct Args {
+    seed: Option<String>,
+    port: u16,
+    host: IpAddr,
+    public: bool,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut args = Args {
+        seed: None,
+        port: 0,
+        host: IpAddr::from([127, 0, 0, 1]),
+        public: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
+            None => (arg.clone(), None),
+        };
+        let mut value = |flag: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match name.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--seed" => args.seed = Some(value("--seed")?),
+            "--port" => {
+                let v = value("--port")?;
+                args.port = v.parse().map_err(|_| format!("invalid port {v:?}"))?;
+            }
+            "--host" => {
+                let v = value("--host")?;
+                args.host = v.parse().map_err(|_| format!("invalid address {v:?}"))?;
+            }
+            "--public" => args.public = true,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if !args.host.is_loopback() && !args.public {
+        return Err(format!(
+            "{} is not a loopback address: pass --public to bind it anyway",
+            args.host
+        ));
+    }
+    Ok(Some(args))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("stytch-emulator: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let emulator = match &args.seed {
+        Some(path) => match Emulator::from_seed_file(path) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("stytch-emulator: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Emulator::new(),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("stytch-emulator: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let server = match serve(emulator.clone(), SocketAddr::new(args.host, args.port)).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!(
+                    "stytch-emulator: cannot listen on {}:{}: {e}",
+                    args.host, args.port
+                );
+                return ExitCode::FAILURE;
+            }
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "stytch-emulator listening on {}", server.base_url());
+        let _ = writeln!(out, "project_id: {}", emulator.project_id());
+        let _ = out.flush();
+        drop(out);
+        eprintln!("stytch-emulator: press Ctrl-C to stop");
+        let _ = tokio::signal::ctrl_c().await;
+        server.shutdown().await;
+        ExitCode::SUCCESS
+    })
+}

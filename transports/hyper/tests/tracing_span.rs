@@ -1,0 +1,162 @@
+//! The call's tracing span: its fields, and no secret in any of them.
+
+mod support;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use stytch_b2b_passwords_hyper::{HyperTransport, RetryPolicy};
+use support::*;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+/// Everything recorded: (span or event name, field, value).
+#[derive(Clone, Default)]
+struct Capture {
+    records: Arc<Mutex<Vec<(String, String, String)>>>,
+    names: Arc<Mutex<Vec<String>>>,
+    next: Arc<AtomicU64>,
+}
+
+struct Visitor<'a>(&'a Capture, String);
+
+impl Visit for Visitor<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.records.lock().unwrap().push((
+            self.1.clone(),
+            field.name().to_owned(),
+            format!("{value:?}"),
+        ));
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.records.lock().unwrap().push((
+            self.1.clone(),
+            field.name().to_owned(),
+            value.to_owned(),
+        ));
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        metadata.target().starts_with("stytch_b2b_passwords_hyper")
+    }
+    fn new_span(&self, attrs: &Attributes<'_>) -> Id {
+        let id = self.next.fetch_add(1, Ordering::SeqCst) + 1;
+        let name = format!("span:{}#{id}", attrs.metadata().name());
+        self.names.lock().unwrap().push(name.clone());
+        attrs.record(&mut Visitor(self, name));
+        Id::from_u64(id)
+    }
+    fn record(&self, span: &Id, values: &Record<'_>) {
+        let name = self
+            .names
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|n| n.ends_with(&format!("#{}", span.into_u64())))
+            .cloned()
+            .unwrap_or_default();
+        values.record(&mut Visitor(self, name));
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        event.record(&mut Visitor(
+            self,
+            format!("event:{}", event.metadata().name()),
+        ));
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+impl Capture {
+    fn field(&self, span_prefix: &str, field: &str) -> Vec<String> {
+        self.records
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(s, f, _)| s.starts_with(span_prefix) && f == field)
+            .map(|(_, _, v)| v.clone())
+            .collect()
+    }
+    fn everything(&self) -> String {
+        format!("{:?}", self.records.lock().unwrap())
+    }
+}
+
+#[tokio::test]
+async fn one_span_per_call_with_its_fields_and_no_secrets() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    bounded(async {
+        let (addr, _) = serve(|_, n| async move {
+            if n == 1 {
+                respond(503, "", &[])
+            } else {
+                respond(
+                    200,
+                    r#"{"session_token":"tok-secret"}"#,
+                    &[("request-id", "req-abc")],
+                )
+            }
+        })
+        .await;
+        let transport = HyperTransport::builder()
+            .retry_policy(RetryPolicy::default().with_initial_delay(Duration::from_millis(10)))
+            .build()
+            .unwrap();
+        transport
+            .send_as("passwords.authenticate", post(&format!("http://{addr}/x")))
+            .await
+            .unwrap();
+        let err = transport
+            .send_as("passwords.migrate", post("http://example.com/x"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.attempts(), 0);
+    })
+    .await;
+
+    let spans = capture.names.lock().unwrap().clone();
+    assert_eq!(
+        spans,
+        ["span:stytch.http#1", "span:stytch.http#2"],
+        "one span per call"
+    );
+    let first = "span:stytch.http#1";
+    assert_eq!(
+        capture.field(first, "operation"),
+        ["passwords.authenticate"]
+    );
+    assert_eq!(capture.field(first, "status"), ["200"]);
+    assert_eq!(capture.field(first, "request_id"), ["req-abc"]);
+    assert_eq!(capture.field(first, "attempts"), ["2"]);
+    let latency: f64 = capture.field(first, "latency_ms")[0].parse().unwrap();
+    assert!(latency > 0.0 && latency < 10_000.0, "{latency}");
+    assert!(capture.field(first, "error").is_empty());
+    let retry = capture.field("event:", "reason");
+    assert_eq!(retry, ["status 503"], "{}", capture.everything());
+
+    let second = "span:stytch.http#2";
+    assert_eq!(capture.field(second, "operation"), ["passwords.migrate"]);
+    assert_eq!(capture.field(second, "error"), ["refused"]);
+    assert_eq!(capture.field(second, "attempts"), ["0"]);
+    assert!(capture.field(second, "status").is_empty());
+
+    let everything = capture.everything();
+    for secret in [
+        "hunter2-secret",
+        "c2VjcmV0",
+        "Basic",
+        "tok-secret",
+        "authorization",
+    ] {
+        assert!(
+            !everything.contains(secret),
+            "{secret} recorded: {everything}"
+        );
+    }
+}
