@@ -4,7 +4,7 @@
 //!
 //! - [`PasswordsApi`]: the 11 operations, one async method each. [`PasswordsClient`] implements
 //!   it over HTTP; your tests can implement it with `MockPasswordsApi` (feature `mock`) or a fake.
-//! - [`HttpTransport`](transport::HttpTransport): one method that sends an `http::Request` and
+//! - [`HttpTransport`]: one method that sends an `http::Request` and
 //!   returns an `http::Response`. Plug in the hyper transport, the in-memory emulator, a mock, or
 //!   your own HTTP stack.
 //!

@@ -113,7 +113,7 @@ fn route(method: &Method, path: &str) -> ApiResult<Route> {
     ))
 }
 
-fn check_basic_auth(state: &State, headers: &HeaderMap) -> ApiResult<()> {
+pub(crate) fn check_basic_auth(state: &State, headers: &HeaderMap) -> ApiResult<()> {
     let fail = || {
         ApiFailure::new(
             401,
@@ -1024,7 +1024,11 @@ fn existing_password_reset(
     let member_id = state.members[member_idx].id.clone();
     let keep = existing.map(|i| state.sessions[i].id.clone());
     state.revoke_sessions(&member_id, keep.as_deref());
-    authenticated(state, member_idx, existing, opts)
+    let mut body = authenticated(state, member_idx, existing, opts)?;
+    // Stytch's existing_password/reset response has no `organization_id` (the Organization is
+    // in `organization`), unlike authenticate and email/reset.
+    body.remove("organization_id");
+    Ok(body)
 }
 
 /// The Organizations an email can see, with `member_authenticated` for the Members in

@@ -342,7 +342,7 @@ impl Emulator {
     }
 }
 
-fn new_request_id() -> String {
+pub(crate) fn new_request_id() -> String {
     format!("request-id-test-{}", uuid_v4())
 }
 
@@ -360,7 +360,7 @@ fn take_fault(state: &mut State, path: &str) -> Option<FaultKind> {
     Some(kind)
 }
 
-fn json_response(status: u16, body: &Value) -> HttpResponse {
+pub(crate) fn json_response(status: u16, body: &Value) -> HttpResponse {
     let bytes = Bytes::from(body.to_string());
     let mut response = HttpResponse::new(bytes);
     *response.status_mut() =

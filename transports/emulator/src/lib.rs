@@ -44,6 +44,7 @@
 #![deny(missing_docs)]
 
 mod api;
+mod control;
 mod emulator;
 mod error;
 mod faults;

@@ -1,5 +1,6 @@
-//! Served mode: the same API over HTTP/1.1 on a loopback port (hyper 1 + tokio), and a small
-//! loopback-only client transport to reach it.
+//! Served mode: the same API over HTTP/1.1 on a loopback port (hyper 1 + tokio), plus the
+//! control API under `/_emulator/` (see `control.rs`), and a small loopback-only client
+//! transport to reach it.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -18,6 +19,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
+use crate::control;
 use crate::emulator::{Emulator, Outcome};
 use crate::error::error_body;
 
@@ -26,6 +28,10 @@ const MAX_BODY: usize = 1 << 20;
 
 /// Serves `emulator` over HTTP/1.1 on `addr` (use port 0 for any free port) until the handle is
 /// shut down or dropped. Needs a tokio runtime.
+///
+/// Besides the API, it serves the control API under `/_emulator/` (with the project's Basic
+/// credentials): `GET` / `DELETE /_emulator/outbox` and `POST /_emulator/clock/advance` with
+/// `{"seconds": N}`; see `docs/EMULATOR.md`.
 ///
 /// ```
 /// use stytch_b2b_passwords_emulator::{serve, Emulator};
@@ -109,6 +115,15 @@ async fn handle(
             return Ok(to_hyper(json_error(413, &body)));
         }
     };
+    if control::is_control_path(parts.uri.path()) {
+        return Ok(to_hyper(control::handle(
+            &emulator,
+            &parts.method,
+            parts.uri.path(),
+            &parts.headers,
+            &body,
+        )));
+    }
     let request = http::Request::from_parts(parts, body);
     match emulator.process(request).await {
         Outcome::Response(response) => Ok(to_hyper(response)),

@@ -91,6 +91,24 @@ fn binary_serves_a_seeded_project() {
             .unwrap();
         assert_eq!(strength.strength_policy, "luds");
         assert!(strength.breached_password && !strength.valid_password);
+
+        // The binary serves the control API too.
+        use base64::Engine as _;
+        use stytch_b2b_passwords::transport::HttpTransport as _;
+        let auth = base64::engine::general_purpose::STANDARD
+            .encode("project-test-binary:secret-test-binary");
+        let request = http::Request::builder()
+            .uri(format!("{url}/_emulator/outbox"))
+            .header("authorization", format!("Basic {auth}"))
+            .body(bytes::Bytes::new())
+            .unwrap();
+        let response = LoopbackTransport::new()
+            .timeout(Duration::from_secs(20))
+            .send(request)
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.body().as_ref(), b"[]");
     });
     drop(child);
     let _ = std::fs::remove_dir_all(&dir);

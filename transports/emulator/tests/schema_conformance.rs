@@ -1,7 +1,7 @@
 //! Every success body the emulator sends has every field the API's JSON schemas mark required,
 //! with the schema's type, recursively (Member, Organization, MemberSession,
-//! AuthenticationFactor, DiscoveredOrganization, ...); every error body has Stytch's error
-//! fields.
+//! AuthenticationFactor, DiscoveredOrganization, ...) and no field the schema lacks; every
+//! error body has Stytch's error fields.
 //!
 //! The schemas live in the shared reference folder beside the repository
 //! (`../shared/reference/schemas`, or `$STYTCH_REFERENCE_SCHEMAS`). Without it the test says so
@@ -95,6 +95,14 @@ impl Schemas {
                 for (key, sub) in props {
                     if let Some(v) = map.get(key) {
                         self.check(sub, v, &format!("{path}.{key}"), problems);
+                    }
+                }
+                // No field the schema does not have: a strict client (or one whose models are
+                // generated from these schemas) would not expect it. The official Python SDK
+                // check found `organization_id` in existing_password/reset this way.
+                for key in map.keys() {
+                    if !props.contains_key(key) {
+                        problems.push(format!("{path}.{key}: not in the schema"));
                     }
                 }
             }

@@ -17,7 +17,9 @@ use stytch_b2b_passwords_emulator::{serve, Emulator};
 const USAGE: &str = "\
 Usage: stytch-emulator [--seed FILE] [--port PORT] [--host ADDR]
 
-Serves an emulator of Stytch's B2B Passwords API over HTTP.
+Serves an emulator of Stytch's B2B Passwords API over HTTP, plus a control API
+(project Basic auth): GET/DELETE /_emulator/outbox (reset emails with tokens),
+POST /_emulator/clock/advance {\"seconds\": N}.
 
   --seed FILE   JSON seed (project credentials, policy, Organizations, Members); see docs/EMULATOR.md
   --port PORT   port to listen on; 0 (the default) picks a free one
