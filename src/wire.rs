@@ -136,17 +136,25 @@ fn decode<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
 ) -> Result<T> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
+    // The fast path decodes with plain serde_json; only a body that fails is decoded again with
+    // path tracking, so successful calls pay nothing for good error messages.
+    serde_json::from_slice(body).map_err(|_| {
+        let de = &mut serde_json::Deserializer::from_slice(body);
+        let (path, message) = match serde_path_to_error::deserialize::<_, T>(de) {
+            Err(e) => (
+                e.path().to_string(),
+                redact_values(&e.into_inner().to_string()),
+            ),
+            // Unreachable in practice (same input, same decoder); still an error, not a panic.
+            Ok(_) => (".".to_owned(), "the body did not decode".to_owned()),
+        };
         Error::Decode(Box::new(DecodeError {
             operation,
             status,
             path,
-            message: redact_values(&e.into_inner().to_string()),
+            message,
         }))
-    })?;
-    Ok(value)
+    })
 }
 
 /// Maps a non-2xx response: a Stytch error body becomes [`Error::Api`], anything else

@@ -581,26 +581,12 @@ fn migrate(state: &mut State, req: MigrateReq) -> ApiResult<Map<String, Value>> 
             (idx, false)
         }
         None => {
-            state.members.push(Member {
-                id: new_id("member"),
-                org_id: org_id.clone(),
-                email: req.email_address.trim().to_owned(),
-                email_id: new_id("member-email"),
-                name: String::new(),
-                status: "active".to_owned(),
-                roles: Vec::new(),
-                trusted_metadata: JsonObject::new(),
-                untrusted_metadata: JsonObject::new(),
-                mfa_phone_number: String::new(),
-                mfa_phone_number_verified: false,
-                mfa_enrolled: false,
-                email_verified: false,
-                password: Some(password),
-                require_reset: false,
-                external_id: None,
-                created_at: now,
-                updated_at: now,
-            });
+            state.members.push(Member::new(
+                org_id.clone(),
+                &req.email_address,
+                Some(password),
+                now,
+            ));
             (state.members.len() - 1, true)
         }
     };
@@ -719,26 +705,9 @@ fn email_reset_start(state: &mut State, req: EmailResetStartReq) -> ApiResult<Ma
         None if state.orgs[org_idx].jit_allows(&req.email_address) => {
             // JIT provisioning by email domain: the Member is created, without a password.
             let now = state.now();
-            state.members.push(Member {
-                id: new_id("member"),
-                org_id: org_id.clone(),
-                email: req.email_address.trim().to_owned(),
-                email_id: new_id("member-email"),
-                name: String::new(),
-                status: "active".to_owned(),
-                roles: Vec::new(),
-                trusted_metadata: JsonObject::new(),
-                untrusted_metadata: JsonObject::new(),
-                mfa_phone_number: String::new(),
-                mfa_phone_number_verified: false,
-                mfa_enrolled: false,
-                email_verified: false,
-                password: None,
-                require_reset: false,
-                external_id: None,
-                created_at: now,
-                updated_at: now,
-            });
+            state
+                .members
+                .push(Member::new(org_id.clone(), &req.email_address, None, now));
             state.members.len() - 1
         }
         None => return Err(ApiFailure::member_not_found()),

@@ -150,6 +150,36 @@ pub(crate) struct Member {
 }
 
 impl Member {
+    /// A new active Member of `org_id` with nothing but an email address and maybe a password,
+    /// as migrate and JIT provisioning make them.
+    pub(crate) fn new(
+        org_id: String,
+        email: &str,
+        password: Option<StoredPassword>,
+        now: i64,
+    ) -> Self {
+        Self {
+            id: new_id("member"),
+            org_id,
+            email: email.trim().to_owned(),
+            email_id: new_id("member-email"),
+            name: String::new(),
+            status: "active".to_owned(),
+            roles: Vec::new(),
+            trusted_metadata: JsonObject::new(),
+            untrusted_metadata: JsonObject::new(),
+            mfa_phone_number: String::new(),
+            mfa_phone_number_verified: false,
+            mfa_enrolled: false,
+            email_verified: false,
+            password,
+            require_reset: false,
+            external_id: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// Role ids: `stytch_member` plus the explicit ones.
     pub(crate) fn role_ids(&self) -> Vec<String> {
         let mut ids = vec!["stytch_member".to_owned()];

@@ -381,7 +381,7 @@ impl HyperTransport {
         let start = Instant::now();
         let attempts = AtomicU32::new(0);
         let timeout = self.inner.settings.timeout;
-        let result = tokio::time::timeout(timeout, self.call(request, start, &attempts))
+        let result = tokio::time::timeout(timeout, Box::pin(self.call(request, start, &attempts)))
             .instrument(span.clone())
             .await
             .unwrap_or_else(|_| {
@@ -603,22 +603,27 @@ fn check_target(uri: &Uri, allow_insecure_http: bool) -> Result<(), Error> {
             "the URL has no host: an absolute https:// URL is required",
         ));
     };
-    match uri.scheme_str() {
-        Some("https") => Ok(()),
-        Some("http") if allow_insecure_http || is_loopback(host) => Ok(()),
-        Some("http") => Err(Error::new(
-            ErrorKind::Refused,
-            format!(
-                "plain http:// to {} refused: it would send credentials in clear; use https://, \
-                 or allow it with `HyperTransportBuilder::allow_insecure_http(true)`",
-                Target(uri)
-            ),
-        )),
-        _ => Err(Error::new(
+    let scheme = uri.scheme();
+    if scheme == Some(&http::uri::Scheme::HTTPS) {
+        return Ok(());
+    }
+    if scheme != Some(&http::uri::Scheme::HTTP) {
+        return Err(Error::new(
             ErrorKind::Refused,
             format!("unsupported URL scheme for {}: use https://", Target(uri)),
-        )),
+        ));
     }
+    if allow_insecure_http || is_loopback(host) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Refused,
+        format!(
+            "plain http:// to {} refused: it would send credentials in clear; use https://, \
+             or allow it with `HyperTransportBuilder::allow_insecure_http(true)`",
+            Target(uri)
+        ),
+    ))
 }
 
 /// Whether `host` is certainly this machine: `localhost`, `127.0.0.0/8`, `::1`.

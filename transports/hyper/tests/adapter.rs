@@ -326,7 +326,7 @@ async fn retries_stop_at_the_time_budget() {
             err.attempts()
         );
         assert!(
-            started.elapsed() <= Duration::from_millis(600),
+            started.elapsed() <= Duration::from_millis(900),
             "{:?}",
             started.elapsed()
         );
@@ -411,7 +411,7 @@ async fn plain_http_to_a_remote_host_is_refused_before_any_lookup() {
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Refused, "{err}");
         assert_eq!(err.attempts(), 0, "no attempt was started");
-        assert!(started.elapsed() < Duration::from_millis(100));
+        assert!(started.elapsed() < Duration::from_secs(1));
         assert!(err.message().contains("http://example.com"), "{err}");
         assert!(err.message().contains("allow_insecure_http"), "{err}");
     })
