@@ -85,7 +85,8 @@ impl PasswordsClient {
     /// Sends any endpoint's request: build (pure), send (the transport), parse (pure).
     pub async fn call<E: Endpoint + Sync>(&self, request: &E) -> Result<E::Response> {
         let http_request = build_request(&self.config, request)?;
-        let http_response = self.transport.send(http_request).await?;
+        // `as_ref` calls the transport itself, not the `Arc` forwarding impl (one box fewer).
+        let http_response = self.transport.as_ref().send(http_request).await?;
         parse_response::<E>(http_response)
     }
 }

@@ -242,7 +242,7 @@ fn default_transport() -> Result<Arc<dyn HttpTransport>, ConfigError> {
     #[cfg(feature = "hyper")]
     return crate::hyper_transport::default_transport()
         .map(|t| Arc::new(t) as Arc<dyn HttpTransport>)
-        .map_err(|_| ConfigError::NoTransport);
+        .map_err(|e| ConfigError::DefaultTransport(e.to_string()));
     #[cfg(not(feature = "hyper"))]
     Err(ConfigError::NoTransport)
 }

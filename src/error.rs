@@ -389,4 +389,8 @@ pub enum ConfigError {
     /// No transport was given and this build has no default one (the `hyper` feature is off).
     #[error("no HTTP transport: call `ClientBuilder::transport` or enable the `hyper` feature")]
     NoTransport,
+    /// The default transport could not be built (for example, no root certificate could be
+    /// loaded); the message says why.
+    #[error("the default HTTP transport could not be built: {0}")]
+    DefaultTransport(String),
 }

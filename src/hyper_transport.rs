@@ -19,7 +19,7 @@ use crate::transport::{
 ///
 /// ```
 /// use std::time::Duration;
-/// use stytch_b2b_passwords::hyper::{HyperTransport, RetryPolicy};
+/// use stytch_b2b_passwords::transport::hyper::{HyperTransport, RetryPolicy};
 /// use stytch_b2b_passwords::PasswordsClient;
 ///
 /// let transport = HyperTransport::builder()

@@ -104,7 +104,7 @@ pub use error::{
     ValidationProblem,
 };
 #[cfg(feature = "hyper")]
-pub use hyper_transport::hyper;
+pub use hyper_transport::hyper::HyperTransport;
 #[cfg(all(feature = "jwt", feature = "mock"))]
 pub use jwt::MockSessionJwtVerifier;
 #[cfg(feature = "jwt")]

@@ -172,6 +172,9 @@ impl std::error::Error for TransportError {
     }
 }
 
+#[cfg(feature = "hyper")]
+pub use crate::hyper_transport::hyper;
+
 type BoxFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send>>;
 
 /// A transport made from a closure, for tests and small in-process fakes.

@@ -73,13 +73,19 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
             problem: crate::error::ValidationProblem::Unserializable,
         })
     })?;
-    let mut builder = http::Request::builder()
-        .method(Method::POST)
-        .uri(format!("{}{}", config.base_url(), E::PATH))
-        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-        .header(AUTHORIZATION, config.authorization().clone())
-        .header(USER_AGENT, config.user_agent().clone())
-        .extension(Operation(E::OPERATION));
+    let uri = http::Uri::try_from(format!("{}{}", config.base_url(), E::PATH)).map_err(|_| {
+        // The base URL was checked when the config was built and the path is a constant, so
+        // this cannot happen; still a typed error, never a panic.
+        Error::Validation(ValidationError {
+            operation: E::OPERATION,
+            field: "base_url",
+            problem: crate::error::ValidationProblem::NotAHeaderValue,
+        })
+    })?;
+    let mut headers = http::HeaderMap::with_capacity(4);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(AUTHORIZATION, config.authorization().clone());
+    headers.insert(USER_AGENT, config.user_agent().clone());
     if let Some(auth) = request.member_auth() {
         let (name, value) = match auth {
             MemberAuth::SessionToken(t) => (MEMBER_SESSION_HEADER, t),
@@ -93,17 +99,14 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
             })
         })?;
         value.set_sensitive(true);
-        builder = builder.header(name, value);
+        headers.insert(name, value);
     }
-    builder.body(Bytes::from(body)).map_err(|_| {
-        // The URI was validated when the config was built and the path is a constant, so this
-        // cannot happen; still, no panic.
-        Error::Validation(ValidationError {
-            operation: E::OPERATION,
-            field: "base_url",
-            problem: crate::error::ValidationProblem::NotAHeaderValue,
-        })
-    })
+    let mut http = http::Request::new(Bytes::from(body));
+    *http.method_mut() = Method::POST;
+    *http.uri_mut() = uri;
+    *http.headers_mut() = headers;
+    http.extensions_mut().insert(Operation(E::OPERATION));
+    Ok(http)
 }
 
 /// Maps a response to the endpoint's typed result or the matching [`Error`].

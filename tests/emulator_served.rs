@@ -136,7 +136,7 @@ async fn story_over_http_with_the_loopback_client() {
 #[cfg(feature = "hyper")]
 #[tokio::test]
 async fn story_over_http_with_the_hyper_transport() {
-    use stytch_b2b_passwords::hyper::{HyperTransport, RetryPolicy};
+    use stytch_b2b_passwords::transport::hyper::{HyperTransport, RetryPolicy};
     bounded(async {
         let (emulator, server) = start().await;
         let transport = HyperTransport::builder()

@@ -15,7 +15,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
-use stytch_b2b_passwords::hyper::{HyperTransport, RetryPolicy};
+use stytch_b2b_passwords::transport::hyper::{HyperTransport, RetryPolicy};
 use stytch_b2b_passwords::transport::{Attempts, HttpTransport, Operation};
 use stytch_b2b_passwords::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

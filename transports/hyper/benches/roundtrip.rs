@@ -27,7 +27,7 @@ use hyper::service::service_fn;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use stytch_b2b_passwords::hyper::HyperTransport;
+use stytch_b2b_passwords::transport::hyper::HyperTransport;
 use stytch_b2b_passwords::{
     wire, AuthenticateRequest, AuthenticateResponse, Config, PasswordsApi, PasswordsClient, Secret,
 };

@@ -4,7 +4,7 @@
 //! This crate knows nothing of Stytch: it sends a fully built `http::Request<Bytes>` and returns
 //! the whole `http::Response<Bytes>`, whatever its status. The core crate plugs it into its
 //! `HttpTransport` port (feature `hyper`, on by default) and re-exports it as
-//! `stytch_b2b_passwords::hyper`, so most applications never name this crate.
+//! `stytch_b2b_passwords::transport::hyper`, so most applications never name this crate.
 //!
 //! What it does:
 //!

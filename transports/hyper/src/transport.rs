@@ -381,7 +381,7 @@ impl HyperTransport {
         let start = Instant::now();
         let attempts = AtomicU32::new(0);
         let timeout = self.inner.settings.timeout;
-        let result = tokio::time::timeout(timeout, Box::pin(self.call(request, start, &attempts)))
+        let result = tokio::time::timeout(timeout, self.call(request, start, &attempts))
             .instrument(span.clone())
             .await
             .unwrap_or_else(|_| {
@@ -425,7 +425,8 @@ impl HyperTransport {
         let settings = &self.inner.settings;
         check_target(request.uri(), settings.allow_insecure_http)?;
         let policy = &settings.retry;
-        let budget_end = start + policy.max_elapsed().min(settings.timeout);
+        // `None`: so far ahead that it cannot be reached (a huge setting must not overflow).
+        let budget_end = start.checked_add(policy.max_elapsed().min(settings.timeout));
         let (parts, body) = request.into_parts();
         let mut parts = Some(parts);
         let mut attempt = 0;
@@ -466,7 +467,7 @@ impl HyperTransport {
                 Err(_) => None,
             };
             match wait {
-                Some(wait) if !last && Instant::now() + wait <= budget_end => {
+                Some(wait) if !last && within(budget_end, wait) => {
                     tracing::debug!(
                         attempt,
                         wait_ms = wait.as_millis() as u64,
@@ -509,6 +510,15 @@ impl HyperTransport {
                 Failure { error, retryable }
             })?;
         Ok(Response::from_parts(parts, bytes))
+    }
+}
+
+/// Whether a wait of `wait` from now ends by `end` (`None`: no end).
+fn within(end: Option<Instant>, wait: Duration) -> bool {
+    match (end, Instant::now().checked_add(wait)) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(end), Some(done)) => done <= end,
     }
 }
 

@@ -619,6 +619,40 @@ async fn error_messages_and_debug_never_show_secrets() {
     .await;
 }
 
+#[tokio::test]
+async fn huge_settings_do_not_overflow() {
+    bounded(async {
+        let (addr, counters) = serve(|_, n| async move {
+            if n == 1 {
+                respond(503, "", &[])
+            } else {
+                respond(200, "{}", &[])
+            }
+        })
+        .await;
+        let transport = HyperTransport::builder()
+            .timeout(Duration::MAX)
+            .connect_timeout(Duration::MAX)
+            .pool_idle_timeout(Duration::MAX)
+            .retry_policy(
+                RetryPolicy::default()
+                    .with_max_attempts(u32::MAX)
+                    .with_initial_delay(Duration::from_millis(1))
+                    .with_max_delay(Duration::MAX)
+                    .with_max_elapsed(Duration::MAX),
+            )
+            .build()
+            .unwrap();
+        let response = transport
+            .send(post(&format!("http://{addr}/x")))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(counters.requests(), 2);
+    })
+    .await;
+}
+
 #[test]
 fn building_needs_no_runtime() {
     // No Tokio runtime exists in a plain #[test]: building must not need one.
