@@ -24,6 +24,10 @@ pub const TEST_BASE_URL: &str = "https://test.stytch.com";
 pub struct Config {
     project_id: String,
     base_url: String,
+    /// `base_url` split once, so each request's URI is assembled without parsing it again.
+    origin: (http::uri::Scheme, http::uri::Authority),
+    /// The path part of `base_url` (`""` or `/prefix`).
+    path_prefix: String,
     authorization: HeaderValue,
     user_agent: HeaderValue,
 }
@@ -60,9 +64,26 @@ impl Config {
         }
         let user_agent =
             HeaderValue::try_from(user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
+        let parsed: http::Uri = base_url.parse().map_err(|_| ConfigError::InvalidBaseUrl {
+            url: base_url.clone(),
+            reason: "not a valid URL",
+        })?;
+        let parts = parsed.into_parts();
+        let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
+            return Err(ConfigError::InvalidBaseUrl {
+                url: base_url,
+                reason: "must be absolute, e.g. https://example.com",
+            });
+        };
+        let path_prefix = parts
+            .path_and_query
+            .map(|p| p.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
         Ok(Self {
             project_id,
             base_url,
+            origin: (scheme, authority),
+            path_prefix,
             authorization,
             user_agent,
         })
@@ -76,6 +97,20 @@ impl Config {
     /// The base URL, without a trailing slash; any path prefix is kept.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The URI of the endpoint at `path` (a constant such as `/v1/b2b/passwords/authenticate`).
+    pub(crate) fn endpoint_uri(&self, path: &'static str) -> Result<http::Uri, http::Error> {
+        let path_and_query = if self.path_prefix.is_empty() {
+            http::uri::PathAndQuery::from_static(path)
+        } else {
+            http::uri::PathAndQuery::try_from(format!("{}{path}", self.path_prefix))?
+        };
+        http::Uri::builder()
+            .scheme(self.origin.0.clone())
+            .authority(self.origin.1.clone())
+            .path_and_query(path_and_query)
+            .build()
     }
 
     /// The `Authorization` header value, marked sensitive.

@@ -85,6 +85,7 @@ mod endpoints;
 mod error;
 #[cfg(feature = "hyper")]
 mod hyper_transport;
+mod json_path;
 #[cfg(feature = "jwt")]
 pub mod jwt;
 pub mod models;

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::{DecodeError, Error, ErrorBody, HttpError, Result, ValidationError};
+use crate::json_path;
 use crate::transport::{HttpRequest, HttpResponse, Operation};
 
 /// A Member's authorization for calls that can run with that Member's permissions, sent as a
@@ -64,16 +65,18 @@ pub trait Endpoint: Serialize {
 /// ```
 pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRequest> {
     request.validate()?;
-    // Serializing our own request types cannot fail: every map key is a `String`. Still, an
+    // Request bodies are small; one allocation of this size holds almost all of them.
+    // Serializing our own request types cannot fail (every map key is a `String`); still, an
     // error is a typed error, never a panic.
-    let body = serde_json::to_vec(request).map_err(|_| {
+    let mut body = Vec::with_capacity(256);
+    serde_json::to_writer(&mut body, request).map_err(|_| {
         Error::Validation(ValidationError {
             operation: E::OPERATION,
             field: "body",
             problem: crate::error::ValidationProblem::Unserializable,
         })
     })?;
-    let uri = http::Uri::try_from(format!("{}{}", config.base_url(), E::PATH)).map_err(|_| {
+    let uri = config.endpoint_uri(E::PATH).map_err(|_| {
         // The base URL was checked when the config was built and the path is a constant, so
         // this cannot happen; still a typed error, never a panic.
         Error::Validation(ValidationError {
@@ -139,18 +142,10 @@ fn decode<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
 ) -> Result<T> {
-    // The fast path decodes with plain serde_json; only a body that fails is decoded again with
-    // path tracking, so successful calls pay nothing for good error messages.
-    serde_json::from_slice(body).map_err(|_| {
-        let de = &mut serde_json::Deserializer::from_slice(body);
-        let (path, message) = match serde_path_to_error::deserialize::<_, T>(de) {
-            Err(e) => (
-                e.path().to_string(),
-                redact_values(&e.into_inner().to_string()),
-            ),
-            // Unreachable in practice (same input, same decoder); still an error, not a panic.
-            Ok(_) => (".".to_owned(), "the body did not decode".to_owned()),
-        };
+    serde_json::from_slice(body).map_err(|e| {
+        // serde_json says where it stopped; the path to that spot names the failing field.
+        let path = json_path::path_at(body, json_path::offset_of(body, e.line(), e.column()));
+        let message = redact_values(&e.to_string());
         Error::Decode(Box::new(DecodeError {
             operation,
             status,
