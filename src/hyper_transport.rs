@@ -2,8 +2,6 @@
 //! not depend on this crate: the operation name goes in, the attempt count comes out, and error
 //! kinds map one to one.
 
-use std::fmt;
-
 use async_trait::async_trait;
 use stytch_b2b_passwords_hyper as adapter;
 
@@ -74,28 +72,7 @@ fn map_error(error: adapter::Error) -> TransportError {
     };
     let error = TransportError::new(kind, message);
     match source {
-        Some(source) => error.with_source(Cause(source)),
+        Some(source) => error.with_source(source),
         None => error,
-    }
-}
-
-/// The adapter's underlying cause, kept as the `TransportError`'s source.
-struct Cause(Box<dyn std::error::Error + Send + Sync>);
-
-impl fmt::Debug for Cause {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
-    }
-}
-
-impl fmt::Display for Cause {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl std::error::Error for Cause {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source()
     }
 }

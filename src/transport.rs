@@ -131,9 +131,13 @@ impl TransportError {
         }
     }
 
-    /// Attaches the underlying cause, kept for [`std::error::Error::source`].
-    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+    /// Attaches the underlying cause, kept for [`std::error::Error::source`]: any error, or one
+    /// already boxed (as adapters often hold them).
+    pub fn with_source(
+        mut self,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        self.source = Some(source.into());
         self
     }
 

@@ -79,10 +79,9 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
     let uri = config.endpoint_uri(E::PATH).map_err(|_| {
         // The base URL was checked when the config was built and the path is a constant, so
         // this cannot happen; still a typed error, never a panic.
-        Error::Validation(ValidationError {
-            operation: E::OPERATION,
-            field: "base_url",
-            problem: crate::error::ValidationProblem::NotAHeaderValue,
+        Error::Config(crate::error::ConfigError::InvalidBaseUrl {
+            url: config.base_url().to_owned(),
+            reason: "cannot be joined with the endpoint path",
         })
     })?;
     let mut headers = http::HeaderMap::with_capacity(4);
