@@ -45,7 +45,7 @@ impl Body for Full {
 /// Reads a whole response body of at most `limit` bytes. A `Content-Length` over the limit fails
 /// before anything is read; a body that grows past it fails as soon as it does, read no further.
 /// A body that arrives in one frame (the usual case for a small JSON response) is not copied.
-pub(crate) async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, Error> {
+pub(crate) async fn read_body(body: &mut Incoming, limit: usize) -> Result<Bytes, Error> {
     let too_large = |what: String| {
         Error::new(
             ErrorKind::BodyTooLarge,
@@ -59,7 +59,7 @@ pub(crate) async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes,
     let mut first: Option<Bytes> = None;
     let mut joined: Option<BytesMut> = None;
     let mut total = 0usize;
-    while let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+    while let Some(frame) = poll_fn(|cx| Pin::new(&mut *body).poll_frame(cx)).await {
         let frame = frame.map_err(|e| Error::new(ErrorKind::Io, root_cause(&e)).with_source(e))?;
         // Trailers carry nothing the client reads.
         let Ok(data) = frame.into_data() else {

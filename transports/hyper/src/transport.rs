@@ -1,6 +1,7 @@
 //! The transport itself: settings, the pooled client, and one call with its retries.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +10,7 @@ use bytes::Bytes;
 use http::{Request, Response, Uri};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::{Client, ResponseFuture};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::Instant;
 use tracing::field::Empty;
@@ -348,12 +349,15 @@ impl HyperTransport {
 
     /// Sends `request` (its operation name taken from an [`OperationName`] extension, if any)
     /// and reads the whole response. See [`send_as`](Self::send_as).
-    pub async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, Error> {
+    pub fn send(
+        &self,
+        request: Request<Bytes>,
+    ) -> impl Future<Output = Result<Response<Bytes>, Error>> + Send + '_ {
         let operation = request
             .extensions()
             .get::<OperationName>()
             .map_or(UNNAMED_OPERATION, |o| o.0);
-        self.send_as(operation, request).await
+        self.send_as(operation, request)
     }
 
     /// Sends `request` as the operation `operation` and reads the whole response, retrying as
@@ -363,11 +367,15 @@ impl HyperTransport {
     /// extension. The call runs in a tracing span `stytch.http` with the fields `operation`,
     /// `status`, `request_id` (from a `request-id` or `x-request-id` response header), `attempts`,
     /// `latency_ms` and `error` (the error kind); no header or body is ever recorded.
-    pub async fn send_as(
+    pub fn send_as(
         &self,
         operation: &'static str,
         request: Request<Bytes>,
-    ) -> Result<Response<Bytes>, Error> {
+    ) -> impl Future<Output = Result<Response<Bytes>, Error>> + Send + '_ {
+        // Split here, outside any future: an `async fn` keeps each argument in its state for
+        // the whole call, so the parts are held once, by `send_parts`, and the nested futures
+        // borrow them. Smaller futures are fewer bytes moved and cached per call.
+        let (parts, body) = request.into_parts();
         let span = tracing::info_span!(
             target: "stytch_b2b_passwords_hyper",
             "stytch.http",
@@ -378,10 +386,23 @@ impl HyperTransport {
             latency_ms = Empty,
             error = Empty,
         );
+        // The block owns the parts and lends them out: an `async fn` taking them by value would
+        // hold them twice in its state (argument and local).
+        async move { self.send_parts(&parts, &body, &span).await }
+    }
+
+    /// The body of [`send_as`](Self::send_as): the attempts run inside `span`, which gets the
+    /// call's fields at the end.
+    async fn send_parts(
+        &self,
+        parts: &http::request::Parts,
+        body: &Bytes,
+        span: &tracing::Span,
+    ) -> Result<Response<Bytes>, Error> {
         let start = Instant::now();
         let attempts = AtomicU32::new(0);
         let timeout = self.inner.settings.timeout;
-        let result = tokio::time::timeout(timeout, self.call(request, start, &attempts))
+        let result = tokio::time::timeout(timeout, self.call(parts, body, start, &attempts))
             .instrument(span.clone())
             .await
             .unwrap_or_else(|_| {
@@ -418,80 +439,68 @@ impl HyperTransport {
     /// Every attempt of one call, with the waits between them.
     async fn call(
         &self,
-        request: Request<Bytes>,
+        parts: &http::request::Parts,
+        body: &Bytes,
         start: Instant,
         attempts: &AtomicU32,
     ) -> Result<Response<Bytes>, Error> {
         let settings = &self.inner.settings;
-        check_target(request.uri(), settings.allow_insecure_http)?;
+        check_target(&parts.uri, settings.allow_insecure_http)?;
         let policy = &settings.retry;
         // `None`: so far ahead that it cannot be reached (a huge setting must not overflow).
         let budget_end = start.checked_add(policy.max_elapsed().min(settings.timeout));
-        let (parts, body) = request.into_parts();
-        let mut parts = Some(parts);
         let mut attempt = 0;
         loop {
             attempt += 1;
             attempts.store(attempt, Ordering::Relaxed);
             let last = attempt >= policy.max_attempts();
-            // The request is consumed by hyper, so it is copied while another attempt may
-            // follow; the last attempt takes the original.
-            let request = match (last, parts.take()) {
-                (true, Some(p)) => Request::from_parts(p, Full::new(body.clone())),
-                (false, Some(p)) => {
-                    let copy = copy_request(&p, &body);
-                    parts = Some(p);
-                    copy
-                }
-                (_, None) => {
-                    return Err(Error::new(
-                        ErrorKind::Other,
-                        "internal: request already sent",
-                    ))
-                }
-            };
-            let outcome = self.attempt(request).await;
-            let wait = match &outcome {
-                Ok(response) if policy.retries_status(response.status()) => {
-                    let backoff = policy.backoff(attempt + 1);
-                    match retry_after(response.headers()) {
-                        // The server asks for a longer wait than the policy allows: return its
-                        // answer now rather than retrying early.
-                        Some(asked) if asked > policy.max_delay() => None,
-                        Some(asked) => Some(asked.max(backoff)),
-                        None => Some(backoff),
+            // hyper consumes the request it sends, so each attempt sends a copy.
+            let sent = self.inner.client.request(copy_request(parts, body));
+            // `outcome` lives in this block only, so the future does not keep room for it
+            // during the wait below (a borrowed local otherwise stays in the state).
+            let wait = {
+                let outcome = self.attempt(sent, &parts.uri).await;
+                let wait = match &outcome {
+                    Ok(response) if policy.retries_status(response.status()) => {
+                        let backoff = policy.backoff(attempt + 1);
+                        match retry_after(response.headers()) {
+                            // The server asks for a longer wait than the policy allows: return
+                            // its answer now rather than retrying early.
+                            Some(asked) if asked > policy.max_delay() => None,
+                            Some(asked) => Some(asked.max(backoff)),
+                            None => Some(backoff),
+                        }
                     }
+                    Ok(_) => None,
+                    Err(failure) if failure.retryable => Some(policy.backoff(attempt + 1)),
+                    Err(_) => None,
+                };
+                match wait {
+                    Some(wait) if !last && within(budget_end, wait) => {
+                        tracing::debug!(
+                            attempt,
+                            wait_ms = wait.as_millis() as u64,
+                            reason = %Reason(&outcome),
+                            "retrying",
+                        );
+                        wait
+                    }
+                    _ => return outcome.map_err(|f| f.error),
                 }
-                Ok(_) => None,
-                Err(failure) if failure.retryable => Some(policy.backoff(attempt + 1)),
-                Err(_) => None,
             };
-            match wait {
-                Some(wait) if !last && within(budget_end, wait) => {
-                    tracing::debug!(
-                        attempt,
-                        wait_ms = wait.as_millis() as u64,
-                        reason = %Reason(&outcome),
-                        "retrying",
-                    );
-                    drop(outcome);
-                    tokio::time::sleep(wait).await;
-                }
-                _ => return outcome.map_err(|f| f.error),
-            }
+            tokio::time::sleep(wait).await;
         }
     }
 
-    /// One request and its whole response.
-    async fn attempt(&self, request: Request<Full>) -> Result<Response<Bytes>, Failure> {
+    /// One request, already handed to hyper, and its whole response.
+    async fn attempt(&self, sent: ResponseFuture, uri: &Uri) -> Result<Response<Bytes>, Failure> {
         let settings = &self.inner.settings;
-        let uri = request.uri().clone();
-        let response = match self.inner.client.request(request).await {
+        let response = match sent.await {
             Ok(response) => response,
-            Err(e) => return Err(classify_send(e, &uri, settings)),
+            Err(e) => return Err(classify_send(e, uri, settings)),
         };
-        let (parts, body) = response.into_parts();
-        let bytes = read_body(body, settings.max_response_body_size)
+        let (parts, mut body) = response.into_parts();
+        let bytes = read_body(&mut body, settings.max_response_body_size)
             .await
             .map_err(|error| {
                 let error = match error.kind() {
@@ -500,7 +509,7 @@ impl HyperTransport {
                         error.kind(),
                         format!(
                             "connection to {} failed while reading the response body: {}",
-                            Target(&uri),
+                            Target(uri),
                             error.message()
                         ),
                     )
@@ -691,6 +700,17 @@ impl fmt::Display for Reason<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A caller that boxes the call's future (the core does, behind its `dyn` port) should get
+    /// a block from glibc's per-thread cache (at most 1032 bytes): a larger block is many times
+    /// slower to allocate with many calls in flight (docs/PERFORMANCE.md).
+    #[test]
+    fn call_future_fits_the_allocator_fast_path() {
+        let transport = HyperTransport::new().expect("transport");
+        let request = Request::new(Bytes::from_static(b"{}"));
+        let future = transport.send_as("passwords.authenticate", request);
+        assert!(std::mem::size_of_val(&future) <= 1024);
+    }
 
     #[test]
     fn loopback_hosts() {
