@@ -147,13 +147,15 @@ fn main() {
 
     println!();
     println!(
-        "relative to the floor, median of per-round ratios (target for sdk: calls/s >= 95 %, \
-         CPU/call <= 1.05x):"
+        "relative to the floor, median (and quartiles) of per-round ratios (target for sdk: \
+         calls/s >= 95 %, CPU/call <= 1.05x):"
     );
     let mut all_met = true;
     for (concurrency, runs) in &summary {
         let floor_runs = &runs[0];
         for (kind, kind_runs) in Kind::ALL.iter().zip(runs).skip(1) {
+            // Median and quartiles of the per-round ratios: the spread says how far to trust
+            // the median on this machine.
             let ratio = |f: fn(&Stats) -> f64| {
                 let mut v: Vec<f64> = kind_runs
                     .iter()
@@ -161,19 +163,24 @@ fn main() {
                     .map(|(s, fl)| f(s) / f(fl))
                     .collect();
                 v.sort_by(f64::total_cmp);
-                v[v.len() / 2]
+                (v[v.len() / 4], v[v.len() / 2], v[v.len() * 3 / 4])
             };
-            let throughput = ratio(|s| s.calls_per_sec);
-            let cpu = ratio(|s| s.cpu_ns_per_call);
+            let (t25, throughput, t75) = ratio(|s| s.calls_per_sec);
+            let (c25, cpu, c75) = ratio(|s| s.cpu_ns_per_call);
             let met = throughput >= 0.95 && cpu <= 1.05;
             if *kind == Kind::Sdk {
                 all_met &= met;
             }
             println!(
-                "  {concurrency:>2} in flight, {:>9}: calls/s {:>6.1} %, CPU/call {:.3}x  {}",
+                "  {concurrency:>2} in flight, {:>9}: calls/s {:>6.1} % ({:.1}–{:.1}), \
+                 CPU/call {:.3}x ({:.3}–{:.3})  {}",
                 kind.name(),
                 throughput * 100.0,
+                t25 * 100.0,
+                t75 * 100.0,
                 cpu,
+                c25,
+                c75,
                 if met {
                     "within target"
                 } else {
