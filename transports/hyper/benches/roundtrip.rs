@@ -2,17 +2,19 @@
 //! client (the floor), both talking to one local keep-alive server that returns a full
 //! `passwords.authenticate` response (tests/fixtures/authenticate.json, minified).
 //!
-//! Run: `CARGO_TARGET_DIR=/work/main/target-hyper cargo bench -p stytch-b2b-passwords-hyper --bench roundtrip`
-//! (`BENCH_SECS=2` for longer runs, `BENCH_ROUNDS=5` for more rounds).
+//! Run: `cargo bench -p stytch-b2b-passwords-hyper --bench roundtrip`
+//! (`BENCH_SECS=0.5` for longer runs, `BENCH_ROUNDS=31` for more rounds).
 //!
 //! Method (see docs/PERFORMANCE.md):
+//! - every measured run is a fresh process (this binary, `BENCH_CHILD=<client>:<concurrency>`)
+//!   with its own server, runtime, connections and heap;
 //! - the server runs on its own thread with its own current-thread Tokio runtime;
-//! - each client runs on the main thread in a current-thread runtime, so all of the client's
-//!   work (its connection tasks included) is on that one thread, and its CPU time is read from
-//!   `/proc/thread-self/schedstat` (nanoseconds on CPU) before and after each run;
-//! - for each concurrency (1, 16, 64 calls in flight) and each round, the floor and the SDK run
-//!   back to back (their order alternating between rounds) for the same wall time; the report
-//!   gives the median over rounds of calls/s, p50/p99 latency and client CPU per call.
+//! - the client runs on the main thread in a current-thread runtime, so all of its work (its
+//!   connection tasks included) is on that one thread, and its CPU time is read from
+//!   `/proc/thread-self/schedstat` (nanoseconds on CPU) before and after the run;
+//! - for each concurrency (1, 16, 64 calls in flight) and each round, the four clients run one
+//!   after the other (their order rotating between rounds) for the same wall time; the report
+//!   gives medians over rounds, and medians and quartiles of the per-round ratios to the floor.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -40,7 +42,7 @@ const PASSWORD: &str = "correct-horse-battery-staple";
 
 fn main() {
     let secs: f64 = env_or("BENCH_SECS", 0.25);
-    let rounds: usize = env_or("BENCH_ROUNDS", 9);
+    let rounds: usize = env_or("BENCH_ROUNDS", 21);
     let fixture = load_fixture();
     let check: AuthenticateResponse =
         serde_json::from_slice(&fixture).unwrap_or_else(|e| fail(&format!("fixture: {e}")));
