@@ -2,7 +2,9 @@
 //! faults: always a Stytch-shaped answer (or a transport error for a dropped connection), never
 //! a panic or a fake success.
 
-use std::future::Future;
+mod support;
+use support::*;
+
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -10,12 +12,6 @@ use bytes::Bytes;
 use stytch_b2b_passwords::transport::{HttpTransport, TransportErrorKind};
 use stytch_b2b_passwords::{Error, PasswordsApi, StrengthCheckRequest};
 use stytch_b2b_passwords_emulator::{Emulator, Fault, MemberSeed, OrganizationSeed};
-
-async fn bounded<F: Future>(f: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(60), f)
-        .await
-        .expect("test timed out")
-}
 
 fn emulator() -> Emulator {
     Emulator::builder()

@@ -1,7 +1,9 @@
 //! Real flows through `PasswordsClient` over the in-process `EmulatorTransport`: every endpoint's
 //! success path, and the error paths Stytch has for each.
 
-use std::future::Future;
+mod support;
+use support::*;
+
 use std::time::Duration;
 
 use stytch_b2b_passwords::{
@@ -11,20 +13,6 @@ use stytch_b2b_passwords::{
     MigrateRequest, PasswordsApi, PasswordsClient, SessionsResetRequest, StrengthCheckRequest,
 };
 use stytch_b2b_passwords_emulator::{Emulator, MemberSeed, OrganizationSeed, PasswordPolicy};
-
-const STRONG_1: &str = "quasar-Mauve-kettle-1987";
-const STRONG_2: &str = "orbit-Saffron-lantern-2042";
-const STRONG_3: &str = "violet-Harbor-cactus-7781";
-/// bcrypt (cost 4) of "Legacy-passw0rd-from-2019", made by libxcrypt.
-const LEGACY_HASH: &str = "$2b$04$7/aaCoi8fJvVJt/ykOz5x.kyEVIgnkEMvBY9MKnifDRSlakoeNrVO";
-const LEGACY_PASSWORD: &str = "Legacy-passw0rd-from-2019";
-
-/// Every test finishes within a minute or fails.
-async fn bounded<F: Future>(f: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(60), f)
-        .await
-        .expect("test timed out")
-}
 
 fn setup() -> (Emulator, PasswordsClient) {
     let emulator = Emulator::builder()

@@ -2,7 +2,9 @@
 //! in-process from the emulator's library API: through the emulator's small loopback client and,
 //! when the `hyper` feature is on, through the production hyper transport.
 
-use std::future::Future;
+mod support;
+use support::*;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -16,18 +18,6 @@ use stytch_b2b_passwords::{
 use stytch_b2b_passwords_emulator::{
     serve, Emulator, Fault, LoopbackTransport, OrganizationSeed, ServerHandle,
 };
-
-/// bcrypt (cost 4) of "Legacy-passw0rd-from-2019", made by libxcrypt.
-const LEGACY_HASH: &str = "$2b$04$7/aaCoi8fJvVJt/ykOz5x.kyEVIgnkEMvBY9MKnifDRSlakoeNrVO";
-const LEGACY_PASSWORD: &str = "Legacy-passw0rd-from-2019";
-const STRONG_1: &str = "quasar-Mauve-kettle-1987";
-const STRONG_2: &str = "orbit-Saffron-lantern-2042";
-
-async fn bounded<F: Future>(f: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(60), f)
-        .await
-        .expect("test timed out")
-}
 
 async fn start() -> (Emulator, ServerHandle) {
     let emulator = Emulator::builder()

@@ -372,9 +372,9 @@ impl HyperTransport {
         operation: &'static str,
         request: Request<Bytes>,
     ) -> impl Future<Output = Result<Response<Bytes>, Error>> + Send + '_ {
-        // Split here, outside any future: an `async fn` keeps each argument in its state for
-        // the whole call, so the parts are held once, by `send_parts`, and the nested futures
-        // borrow them. Smaller futures are fewer bytes moved and cached per call.
+        // Split here, outside any future, and held once: by the block below, which lends the
+        // parts to the nested futures. An `async fn` taking them by value would hold them twice
+        // in its state (argument and local); smaller futures are fewer bytes moved per call.
         let (parts, body) = request.into_parts();
         let span = tracing::info_span!(
             target: "stytch_b2b_passwords_hyper",
@@ -386,8 +386,6 @@ impl HyperTransport {
             latency_ms = Empty,
             error = Empty,
         );
-        // The block owns the parts and lends them out: an `async fn` taking them by value would
-        // hold them twice in its state (argument and local).
         async move { self.send_parts(&parts, &body, &span).await }
     }
 

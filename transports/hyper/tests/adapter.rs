@@ -14,6 +14,13 @@ fn fast_retries() -> RetryPolicy {
         .with_max_delay(Duration::from_secs(2))
 }
 
+fn retrying(policy: RetryPolicy) -> HyperTransport {
+    HyperTransport::builder()
+        .retry_policy(policy)
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn round_trip_reports_attempts_and_keeps_headers() {
     bounded(async {
@@ -107,10 +114,7 @@ async fn connection_dropped_mid_body_is_io_and_not_retried() {
             // Dropping the socket closes the connection mid-body.
         })
         .await;
-        let transport = HyperTransport::builder()
-            .retry_policy(fast_retries())
-            .build()
-            .unwrap();
+        let transport = retrying(fast_retries());
         let err = transport
             .send(post(&format!("http://{addr}/x")))
             .await
@@ -196,22 +200,13 @@ async fn oversized_streamed_body_rejected_without_reading_on() {
 #[tokio::test]
 async fn too_many_requests_with_retry_after_is_retried_then_succeeds() {
     bounded(async {
-        let (addr, counters) = serve(|_, n| async move {
-            if n == 1 {
-                respond(
-                    429,
-                    r#"{"error_type":"too_many_requests"}"#,
-                    &[("retry-after", "1")],
-                )
-            } else {
-                respond(200, "{}", &[])
-            }
-        })
+        let (addr, counters) = serve_failing_once(
+            429,
+            r#"{"error_type":"too_many_requests"}"#,
+            &[("retry-after", "1")],
+        )
         .await;
-        let transport = HyperTransport::builder()
-            .retry_policy(fast_retries())
-            .build()
-            .unwrap();
+        let transport = retrying(fast_retries());
         let started = Instant::now();
         let response = transport
             .send(post(&format!("http://{addr}/x")))
@@ -235,10 +230,7 @@ async fn retry_after_beyond_max_delay_returns_the_response() {
     bounded(async {
         let (addr, counters) =
             serve(|_, _| async { respond(429, "slow down", &[("retry-after", "120")]) }).await;
-        let transport = HyperTransport::builder()
-            .retry_policy(fast_retries())
-            .build()
-            .unwrap();
+        let transport = retrying(fast_retries());
         let started = Instant::now();
         let response = transport
             .send(post(&format!("http://{addr}/x")))
@@ -256,10 +248,7 @@ async fn retry_after_beyond_max_delay_returns_the_response() {
 async fn service_unavailable_is_retried_with_backoff_until_attempts_run_out() {
     bounded(async {
         let (addr, counters) = serve(|_, _| async { respond(503, "<html>down</html>", &[]) }).await;
-        let transport = HyperTransport::builder()
-            .retry_policy(fast_retries().with_max_attempts(3))
-            .build()
-            .unwrap();
+        let transport = retrying(fast_retries().with_max_attempts(3));
         let response = transport
             .send(post(&format!("http://{addr}/x")))
             .await
@@ -275,10 +264,7 @@ async fn service_unavailable_is_retried_with_backoff_until_attempts_run_out() {
 async fn connection_refused_is_retried_then_fails_with_connect() {
     bounded(async {
         let port = closed_port();
-        let transport = HyperTransport::builder()
-            .retry_policy(fast_retries().with_max_attempts(3))
-            .build()
-            .unwrap();
+        let transport = retrying(fast_retries().with_max_attempts(3));
         let started = Instant::now();
         let err = transport
             .send(post(&format!("http://127.0.0.1:{port}/x")))
@@ -340,10 +326,7 @@ async fn internal_server_error_is_not_retried() {
         let (addr, counters) =
             serve(|_, _| async { respond(500, r#"{"error_type":"internal_server_error"}"#, &[]) })
                 .await;
-        let transport = HyperTransport::builder()
-            .retry_policy(fast_retries())
-            .build()
-            .unwrap();
+        let transport = retrying(fast_retries());
         let response = transport
             .send(post(&format!("http://{addr}/x")))
             .await
@@ -358,18 +341,8 @@ async fn internal_server_error_is_not_retried() {
 #[tokio::test]
 async fn retry_after_send_is_opt_in() {
     bounded(async {
-        let (addr, counters) = serve(|_, n| async move {
-            if n == 1 {
-                respond(500, "oops", &[])
-            } else {
-                respond(200, "{}", &[])
-            }
-        })
-        .await;
-        let transport = HyperTransport::builder()
-            .retry_policy(fast_retries().with_retry_after_send(true))
-            .build()
-            .unwrap();
+        let (addr, counters) = serve_failing_once(500, "oops", &[]).await;
+        let transport = retrying(fast_retries().with_retry_after_send(true));
         let response = transport
             .send(post(&format!("http://{addr}/x")))
             .await
@@ -384,10 +357,7 @@ async fn retry_after_send_is_opt_in() {
 async fn retries_can_be_turned_off() {
     bounded(async {
         let (addr, counters) = serve(|_, _| async { respond(503, "", &[]) }).await;
-        let transport = HyperTransport::builder()
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .unwrap();
+        let transport = retrying(RetryPolicy::none());
         let response = transport
             .send(post(&format!("http://{addr}/x")))
             .await
@@ -574,10 +544,7 @@ async fn untrusted_certificate_is_a_connect_error_not_retried() {
     bounded(async {
         let (cert, key) = self_signed();
         let (addr, counters) = serve_tls(cert, key, &[b"http/1.1"]).await;
-        let transport = HyperTransport::builder()
-            .retry_policy(fast_retries())
-            .build()
-            .unwrap();
+        let transport = retrying(fast_retries());
         let err = transport
             .send(post(&format!("https://localhost:{}/x", addr.port())))
             .await
@@ -622,14 +589,7 @@ async fn error_messages_and_debug_never_show_secrets() {
 #[tokio::test]
 async fn huge_settings_do_not_overflow() {
     bounded(async {
-        let (addr, counters) = serve(|_, n| async move {
-            if n == 1 {
-                respond(503, "", &[])
-            } else {
-                respond(200, "{}", &[])
-            }
-        })
-        .await;
+        let (addr, counters) = serve_failing_once(503, "", &[]).await;
         let transport = HyperTransport::builder()
             .timeout(Duration::MAX)
             .connect_timeout(Duration::MAX)

@@ -118,6 +118,23 @@ pub fn respond(
     builder.body(Full::new(body.into())).expect("response")
 }
 
+/// A server that answers its first request with `status`, `body` and `headers`, and every
+/// later one with `200 {}`: the shape of every retry test.
+pub async fn serve_failing_once(
+    status: u16,
+    body: &'static str,
+    headers: &'static [(&'static str, &'static str)],
+) -> (SocketAddr, Arc<Counters>) {
+    serve(move |_, n| async move {
+        if n == 1 {
+            respond(status, body, headers)
+        } else {
+            respond(200, "{}", &[])
+        }
+    })
+    .await
+}
+
 /// A server that speaks raw bytes: for each connection it reads the request head and calls
 /// `script` with the socket.
 pub async fn serve_raw<S, Fut>(script: S) -> (SocketAddr, Arc<Counters>)
