@@ -86,8 +86,7 @@ impl PasswordsClient {
     /// Sends any endpoint's request: build (pure), send (the transport), parse (pure).
     pub async fn call<E: Endpoint + Sync>(&self, request: &E) -> Result<E::Response> {
         let http_request = build_request(&self.config, request)?;
-        // `as_ref` calls the transport itself, not the `Arc` forwarding impl (one box fewer).
-        let http_response = self.transport.as_ref().send(http_request).await?;
+        let http_response = self.transport.send(http_request).await?;
         parse_response::<E>(http_response)
     }
 
@@ -96,7 +95,7 @@ impl PasswordsClient {
     async fn call_owned<E: Endpoint>(&self, request: E) -> Result<E::Response> {
         let http_request = build_request(&self.config, &request)?;
         drop(request);
-        let http_response = self.transport.as_ref().send(http_request).await?;
+        let http_response = self.transport.send(http_request).await?;
         parse_response::<E>(http_response)
     }
 }
@@ -153,7 +152,7 @@ mod tests {
         let api_future = client.call_owned(request.clone());
         assert!(std::mem::size_of_val(&api_future) <= 1024);
         let http_request = build_request(client.config(), &request).expect("request");
-        let transport_future = client.transport().as_ref().send(http_request);
+        let transport_future = client.transport().send(http_request);
         assert!(std::mem::size_of_val(&*transport_future) <= 1024);
     }
 }

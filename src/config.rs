@@ -184,6 +184,8 @@ fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
 ///     .unwrap();
 /// assert_eq!(client.config().base_url(), "https://auth.example.com/stytch");
 /// ```
+// `Secret` redacts itself, so the derived `Debug` shows no secret.
+#[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     project_id: String,
@@ -191,18 +193,6 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     user_agent_suffix: Option<String>,
     transport: Option<Arc<dyn HttpTransport>>,
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("project_id", &self.project_id)
-            .field("secret", &self.secret)
-            .field("base_url", &self.base_url)
-            .field("user_agent_suffix", &self.user_agent_suffix)
-            .field("transport", &self.transport)
-            .finish()
-    }
 }
 
 impl ClientBuilder {

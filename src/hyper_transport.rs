@@ -2,14 +2,11 @@
 //! not depend on this crate: the operation name goes in, the attempt count comes out, and error
 //! kinds map one to one.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use futures_util::FutureExt as _;
 use stytch_b2b_passwords_hyper as adapter;
 
 use crate::transport::{
-    Attempts, HttpRequest, HttpResponse, HttpTransport, Operation, TransportError,
+    Attempts, HttpRequest, HttpResponse, HttpTransport, Operation, SendFuture, TransportError,
     TransportErrorKind,
 };
 
@@ -50,10 +47,7 @@ pub(crate) fn default_transport() -> Result<adapter::HyperTransport, adapter::Er
 // nothing else, small enough for the allocator's fast per-thread cache (under ~1 KiB; a larger
 // block costs many times more to allocate with many calls in flight, see docs/PERFORMANCE.md).
 impl HttpTransport for adapter::HyperTransport {
-    fn send<'life0, 'async_trait>(
-        &'life0 self,
-        request: HttpRequest,
-    ) -> Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'async_trait>>
+    fn send<'life0, 'async_trait>(&'life0 self, request: HttpRequest) -> SendFuture<'async_trait>
     where
         'life0: 'async_trait,
         Self: 'async_trait,

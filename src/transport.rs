@@ -45,17 +45,29 @@ pub trait HttpTransport: fmt::Debug + Send + Sync + 'static {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
 }
 
-#[async_trait]
+/// The future `HttpTransport::send` returns, as `#[async_trait]` spells it.
+pub(crate) type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+
+// The forwarding impls hand back the inner transport's future as it is: through
+// `#[async_trait]` each would box it once more, on every call.
 impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request).await
+    fn send<'life0, 'async_trait>(&'life0 self, request: HttpRequest) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }
 
-#[async_trait]
 impl<T: HttpTransport + ?Sized> HttpTransport for Box<T> {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request).await
+    fn send<'life0, 'async_trait>(&'life0 self, request: HttpRequest) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }
 
@@ -66,7 +78,8 @@ impl<T: HttpTransport + ?Sized> HttpTransport for Box<T> {
 pub struct Operation(pub &'static str);
 
 /// How many attempts a transport made for one call. A transport that retries may put it in the
-/// response's extensions; the client reports it in its tracing span.
+/// response's extensions, for whoever reads raw responses (the default hyper transport does;
+/// its tracing span also records the count).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attempts(pub u32);
 
@@ -179,7 +192,7 @@ impl std::error::Error for TransportError {
 #[cfg(feature = "hyper")]
 pub use crate::hyper_transport::hyper;
 
-type BoxFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send>>;
+type BoxFuture = SendFuture<'static>;
 
 /// A transport made from a closure, for tests and small in-process fakes.
 ///
@@ -212,9 +225,12 @@ impl fmt::Debug for FnTransport {
     }
 }
 
-#[async_trait]
 impl HttpTransport for FnTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (self.0)(request).await
+    fn send<'life0, 'async_trait>(&'life0 self, request: HttpRequest) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (self.0)(request)
     }
 }
