@@ -10,9 +10,21 @@ use stytch_b2b_passwords::{
     AuthenticateRequest, DiscoveryAuthenticateRequest, DiscoveryEmailResetRequest,
     DiscoveryEmailResetStartRequest, EmailRequireResetRequest, EmailResetRequest,
     EmailResetStartRequest, Error, ErrorType, ExistingPasswordResetRequest, HashType,
-    MigrateRequest, PasswordsApi, PasswordsClient, SessionsResetRequest, StrengthCheckRequest,
+    MigrateRequest, PasswordsApi, PasswordsClient, Secret, SessionsResetRequest,
+    StrengthCheckRequest,
 };
 use stytch_b2b_passwords_emulator::{Emulator, MemberSeed, OrganizationSeed, PasswordPolicy};
+
+/// Starts an email reset and returns the token from the mail the emulator sent.
+async fn emailed_reset_token(
+    client: &PasswordsClient,
+    emulator: &Emulator,
+    start: EmailResetStartRequest,
+) -> Secret {
+    let to = start.email_address.clone();
+    client.email_reset_start(start).await.unwrap();
+    emulator.last_email_to(&to).unwrap().token
+}
 
 fn setup() -> (Emulator, PasswordsClient) {
     let emulator = Emulator::builder()
@@ -364,11 +376,12 @@ async fn reset_token_expires_and_is_single_use() {
     bounded(async {
         let (emulator, client) = setup();
         // Default lifetime: 30 minutes.
-        client
-            .email_reset_start(EmailResetStartRequest::new("acme", "ada@acme.com"))
-            .await
-            .unwrap();
-        let token = emulator.last_email_to("ada@acme.com").unwrap().token;
+        let token = emailed_reset_token(
+            &client,
+            &emulator,
+            EmailResetStartRequest::new("acme", "ada@acme.com"),
+        )
+        .await;
         emulator.advance_clock(Duration::from_secs(31 * 60));
         let expired = client
             .email_reset(EmailResetRequest::new(token, STRONG_3))
@@ -381,14 +394,13 @@ async fn reset_token_expires_and_is_single_use() {
         assert_eq!(status(&expired), 401);
 
         // A custom lifetime, used before it ends; then the same token again.
-        client
-            .email_reset_start(
-                EmailResetStartRequest::new("acme", "ada@acme.com")
-                    .reset_password_expiration_minutes(90),
-            )
-            .await
-            .unwrap();
-        let token = emulator.last_email_to("ada@acme.com").unwrap().token;
+        let token = emailed_reset_token(
+            &client,
+            &emulator,
+            EmailResetStartRequest::new("acme", "ada@acme.com")
+                .reset_password_expiration_minutes(90),
+        )
+        .await;
         emulator.advance_clock(Duration::from_secs(60 * 60));
         client
             .email_reset(EmailResetRequest::new(token.clone(), STRONG_3))
@@ -422,13 +434,12 @@ async fn pkce_is_checked_on_reset() {
     bounded(async {
         let (emulator, client) = setup();
         let (verifier, challenge) = pkce_pair();
-        client
-            .email_reset_start(
-                EmailResetStartRequest::new("acme", "ada@acme.com").code_challenge(challenge),
-            )
-            .await
-            .unwrap();
-        let token = emulator.last_email_to("ada@acme.com").unwrap().token;
+        let token = emailed_reset_token(
+            &client,
+            &emulator,
+            EmailResetStartRequest::new("acme", "ada@acme.com").code_challenge(challenge),
+        )
+        .await;
 
         let missing = client
             .email_reset(EmailResetRequest::new(token.clone(), STRONG_3))
@@ -458,11 +469,12 @@ async fn weak_and_breached_new_passwords_are_refused() {
     bounded(async {
         let (emulator, client) = setup();
         emulator.add_breached_passwords([STRONG_2]);
-        client
-            .email_reset_start(EmailResetStartRequest::new("acme", "ada@acme.com"))
-            .await
-            .unwrap();
-        let token = emulator.last_email_to("ada@acme.com").unwrap().token;
+        let token = emailed_reset_token(
+            &client,
+            &emulator,
+            EmailResetStartRequest::new("acme", "ada@acme.com"),
+        )
+        .await;
         let weak = client
             .email_reset(EmailResetRequest::new(token.clone(), "password123"))
             .await
@@ -512,11 +524,12 @@ async fn require_reset_blocks_password_login_until_reset() {
             .await
             .is_ok());
 
-        client
-            .email_reset_start(EmailResetStartRequest::new("acme", "ada@acme.com"))
-            .await
-            .unwrap();
-        let token = emulator.last_email_to("ada@acme.com").unwrap().token;
+        let token = emailed_reset_token(
+            &client,
+            &emulator,
+            EmailResetStartRequest::new("acme", "ada@acme.com"),
+        )
+        .await;
         client
             .email_reset(EmailResetRequest::new(token, STRONG_3))
             .await
