@@ -127,10 +127,19 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
 /// assert_eq!(err.request_id(), Some("req-1"));
 /// ```
 pub fn parse_response<E: Endpoint>(response: HttpResponse) -> Result<E::Response> {
+    parse_json(E::OPERATION, response)
+}
+
+/// [`parse_response`] for a body type without an [`Endpoint`]: a 2xx body decodes as `T`, any
+/// other status maps to [`Error::Api`] or [`Error::Http`]; `operation` names the call in errors.
+pub(crate) fn parse_json<T: DeserializeOwned>(
+    operation: &'static str,
+    response: HttpResponse,
+) -> Result<T> {
     let status = response.status();
     let body = response.into_body();
     if status.is_success() {
-        decode(E::OPERATION, status, &body)
+        decode(operation, status, &body)
     } else {
         Err(error_from(status, &body))
     }

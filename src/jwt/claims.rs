@@ -257,11 +257,11 @@ fn required_str(
     key: &str,
     name: &'static str,
 ) -> Result<String, MalformedJwt> {
-    match object.get(key) {
-        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-        Some(Value::String(_)) | Some(Value::Null) | None => Err(MalformedJwt::MissingClaim(name)),
-        Some(_) => Err(MalformedJwt::InvalidClaim(name)),
+    let value = optional_str(object, key, name)?;
+    if value.is_empty() {
+        return Err(MalformedJwt::MissingClaim(name));
     }
+    Ok(value)
 }
 
 fn optional_str(

@@ -10,13 +10,13 @@ use bytes::Bytes;
 use http::header::{AUTHORIZATION, USER_AGENT};
 use http::Method;
 use jsonwebtoken::DecodingKey;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::error::{shorten, JwtError};
 use crate::config::Config;
 use crate::error::{Error, ValidationError, ValidationProblem};
 use crate::transport::{HttpRequest, HttpTransport, Operation};
-use crate::wire::{parse_response, Endpoint};
+use crate::wire::parse_json;
 
 /// The operation name put on the JWKS request, as an [`Operation`] extension.
 pub const JWKS_OPERATION: &str = "sessions.jwks";
@@ -230,11 +230,7 @@ impl JwksCache {
                 .map(Arc::clone);
             if state.generation != seen_generation {
                 // A fetch completed while this call waited: use its outcome, do not fetch again.
-                return match (stale_key, &state.last_error) {
-                    (Some(key), _) => Ok(key),
-                    (None, Some(error)) => Err(JwtError::JwksFetch(Arc::clone(error))),
-                    (None, None) => Err(unknown_key(kid, true)),
-                };
+                return previous_outcome(stale_key, state.last_error.as_ref(), kid, true);
             }
             let fresh = self.is_fresh(&state, now);
             if fresh {
@@ -245,11 +241,7 @@ impl JwksCache {
             let interval = self.options.min_refetch_interval;
             // Back off after a failure.
             if self.is_backing_off(&state, now) {
-                return match (stale_key, &state.last_error) {
-                    (Some(key), _) => Ok(key),
-                    (None, Some(error)) => Err(JwtError::JwksFetch(Arc::clone(error))),
-                    (None, None) => Err(unknown_key(kid, false)),
-                };
+                return previous_outcome(stale_key, state.last_error.as_ref(), kid, false);
             }
             // Fresh keys without `kid`: this is a refetch for an unknown key id; rate-limit those.
             if fresh {
@@ -290,22 +282,26 @@ impl JwksCache {
     }
 }
 
+/// The answer without a new fetch: the (possibly stale) key if there is one, else the last fetch's
+/// error, else an unknown key.
+fn previous_outcome(
+    stale_key: Option<Arc<DecodingKey>>,
+    last_error: Option<&Arc<Error>>,
+    kid: &str,
+    refetched: bool,
+) -> Result<Arc<DecodingKey>, JwtError> {
+    match (stale_key, last_error) {
+        (Some(key), _) => Ok(key),
+        (None, Some(error)) => Err(JwtError::JwksFetch(Arc::clone(error))),
+        (None, None) => Err(unknown_key(kid, refetched)),
+    }
+}
+
 fn unknown_key(kid: &str, refetched: bool) -> JwtError {
     JwtError::UnknownKey {
         kid: shorten(kid),
         refetched,
     }
-}
-
-/// `GET /v1/b2b/sessions/jwks/{project_id}`: its response body is read through
-/// [`parse_response`], so error statuses map exactly as for every other call.
-#[derive(Serialize)]
-struct JwksEndpoint;
-
-impl Endpoint for JwksEndpoint {
-    type Response = JwksBody;
-    const OPERATION: &'static str = JWKS_OPERATION;
-    const PATH: &'static str = "/v1/b2b/sessions/jwks/{project_id}";
 }
 
 /// The JWKS response: each key is read leniently, and one that is not a usable RS256 signing key
@@ -345,7 +341,8 @@ pub(crate) fn jwks_request(config: &Config) -> Result<HttpRequest, Error> {
 async fn fetch_jwks(config: &Config, transport: &dyn HttpTransport) -> Result<KeySet, Error> {
     let request = jwks_request(config)?;
     let response = transport.send(request).await?;
-    let body = parse_response::<JwksEndpoint>(response)?;
+    // Read like every other call's response, so error statuses map exactly the same way.
+    let body = parse_json::<JwksBody>(JWKS_OPERATION, response)?;
     Ok(key_set(body))
 }
 

@@ -296,12 +296,16 @@ async fn verify_session_jwt(
     let claims = registered(&map)?;
 
     let project_id = config.project_id();
-    let stytch_issuer = format!("stytch.com/{project_id}");
     let issuer = claims.iss.trim_end_matches('/');
-    if issuer != stytch_issuer && issuer != config.base_url() {
+    // `issuer == format!("stytch.com/{project_id}")`, without allocating on the success path.
+    let is_stytch_issuer = issuer.strip_prefix("stytch.com/") == Some(project_id);
+    if !is_stytch_issuer && issuer != config.base_url() {
         return Err(JwtError::WrongIssuer {
             found: shorten(&claims.iss),
-            expected: vec![stytch_issuer, config.base_url().to_owned()],
+            expected: vec![
+                format!("stytch.com/{project_id}"),
+                config.base_url().to_owned(),
+            ],
         });
     }
     if !claims.aud.iter().any(|aud| aud == project_id) {

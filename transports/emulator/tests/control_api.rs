@@ -8,7 +8,7 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 use stytch_b2b_passwords::transport::HttpTransport as _;
 use stytch_b2b_passwords_emulator::{
-    serve, Emulator, Fault, LoopbackTransport, MemberSeed, OrganizationSeed,
+    serve, Emulator, Fault, LoopbackTransport, MemberSeed, OrganizationSeed, ServerHandle,
 };
 
 const PASSWORD: &str = "quasar-Mauve-kettle-1987";
@@ -31,6 +31,18 @@ fn basic(emulator: &Emulator) -> String {
         emulator.secret().expose()
     ));
     format!("Basic {credentials}")
+}
+
+/// The emulator served on 127.0.0.1 (port 0): the handle, its base URL and the project's
+/// Basic authorization.
+async fn served() -> (Emulator, ServerHandle, String, String) {
+    let emulator = emulator();
+    let server = serve(emulator.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let url = server.base_url();
+    let auth = basic(&emulator);
+    (emulator, server, url, auth)
 }
 
 /// Sends one request to the served emulator; `auth` is the Authorization header, if any.
@@ -61,12 +73,7 @@ async fn send(
 
 #[tokio::test]
 async fn outbox_and_clock_over_http() {
-    let emulator = emulator();
-    let server = serve(emulator.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
-    let url = server.base_url();
-    let auth = basic(&emulator);
+    let (emulator, server, url, auth) = served().await;
     let auth = Some(auth.as_str());
 
     let (status, outbox) = send(&url, "GET", "/_emulator/outbox", "", auth).await;
@@ -137,12 +144,7 @@ async fn outbox_and_clock_over_http() {
 
 #[tokio::test]
 async fn control_calls_are_checked() {
-    let emulator = emulator();
-    let server = serve(emulator.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
-    let url = server.base_url();
-    let auth = basic(&emulator);
+    let (emulator, server, url, auth) = served().await;
     let auth = Some(auth.as_str());
 
     // The project's credentials are required, as for the API.
@@ -221,12 +223,7 @@ async fn control_calls_are_checked() {
 
 #[tokio::test]
 async fn control_calls_skip_faults() {
-    let emulator = emulator();
-    let server = serve(emulator.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
-    let url = server.base_url();
-    let auth = basic(&emulator);
+    let (emulator, server, url, auth) = served().await;
     let auth = Some(auth.as_str());
 
     emulator.inject_fault(Fault::error(503, "service_unavailable", "Down."));
