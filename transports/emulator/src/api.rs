@@ -19,7 +19,10 @@ use crate::state::{
     to_system_time, Member, ResetScope, ResetToken, SessionOptions, State, StoredPassword,
     SESSION_RESET_WINDOW_SECONDS,
 };
-use crate::util::{b64url, ct_eq, email_domain, email_key, looks_like_email, new_id, new_token};
+use crate::util::{
+    b64url, ct_eq, email_domain, email_key, looks_like_email, new_id, new_token,
+    trim_trailing_slashes,
+};
 
 /// The operations the emulator serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,30 +81,18 @@ enum Route {
 }
 
 fn route(method: &Method, path: &str) -> ApiResult<Route> {
-    let path = if path.len() > 1 {
-        path.trim_end_matches('/')
-    } else {
-        path
-    };
+    let path = trim_trailing_slashes(path);
     if let Some((_, op)) = ROUTES.iter().find(|(p, _)| *p == path) {
         if method == Method::POST {
             return Ok(Route::Op(*op));
         }
-        return Err(ApiFailure::new(
-            405,
-            "method_not_allowed",
-            format!("{path} accepts POST only, not {method}."),
-        ));
+        return Err(ApiFailure::method_not_allowed(path, "POST", method));
     }
     if let Some(project) = path.strip_prefix(JWKS_PREFIX).filter(|p| !p.contains('/')) {
         if method == Method::GET {
             return Ok(Route::Jwks(project.to_owned()));
         }
-        return Err(ApiFailure::new(
-            405,
-            "method_not_allowed",
-            format!("{path} accepts GET only, not {method}."),
-        ));
+        return Err(ApiFailure::method_not_allowed(path, "GET", method));
     }
     Err(ApiFailure::new(
         404,
@@ -645,20 +636,13 @@ fn authenticate(state: &mut State, req: AuthenticateReq) -> ApiResult<Map<String
     required(&req.organization_id, "organization_id")?;
     required(&req.email_address, "email_address")?;
     required(&req.password, "password")?;
-    let org_idx = state.org_or_404(&req.organization_id)?;
-    let org_id = state.orgs[org_idx].id.clone();
-    let member_idx = state
-        .find_member(&org_id, &req.email_address)
-        .ok_or_else(ApiFailure::unauthorized_credentials)?;
-    let member = &state.members[member_idx];
-    let ok = member
-        .password
-        .as_ref()
-        .is_some_and(|p| p.hash.verify(&req.password));
-    if !ok {
-        return Err(ApiFailure::unauthorized_credentials());
-    }
-    if member.require_reset {
+    let member_idx = member_by_credentials(
+        state,
+        &req.organization_id,
+        &req.email_address,
+        &req.password,
+    )?;
+    if state.members[member_idx].require_reset {
         return Err(member_reset_password());
     }
     let opts = SessionOptions {
@@ -670,6 +654,24 @@ fn authenticate(state: &mut State, req: AuthenticateReq) -> ApiResult<Map<String
     };
     let existing = existing_session(state, member_idx, &opts)?;
     authenticated(state, member_idx, existing, opts)
+}
+
+/// The Member of the Organization `org` (404 if unknown) with this email address and
+/// password: 401 `unauthorized_credentials` for an unknown email or a wrong or missing password.
+fn member_by_credentials(
+    state: &State,
+    org: &str,
+    email: &str,
+    password: &str,
+) -> ApiResult<usize> {
+    let org_idx = state.org_or_404(org)?;
+    let member_idx = state
+        .find_member(&state.orgs[org_idx].id, email)
+        .ok_or_else(ApiFailure::unauthorized_credentials)?;
+    if !state.members[member_idx].password_matches(password) {
+        return Err(ApiFailure::unauthorized_credentials());
+    }
+    Ok(member_idx)
 }
 
 fn member_reset_password() -> ApiFailure {
@@ -766,15 +768,8 @@ fn email_reset(state: &mut State, req: EmailResetReq) -> ApiResult<Map<String, V
     let ResetScope::Member(member_id) = state.reset_tokens[token_idx].scope.clone() else {
         return Err(ApiFailure::reset_token());
     };
-    let member_idx = state
-        .members
-        .iter()
-        .position(|m| m.id == member_id)
-        .ok_or_else(ApiFailure::member_not_found)?;
-    let email = state.members[member_idx].email.clone();
-    state
-        .policy_settings()
-        .check_new_password(&req.password, Some(&email))?;
+    let member_idx = state.member_or_404(&member_id)?;
+    state.check_member_password(member_idx, &req.password)?;
     let opts = SessionOptions {
         session_token: req.session_token,
         session_jwt: req.session_jwt,
@@ -826,11 +821,7 @@ fn email_require_reset(
     let org_idx = if let Some(org) = org_id_given {
         state.org_or_404(org)?
     } else if let Some(member_id) = member_id_given {
-        let m = state
-            .members
-            .iter()
-            .position(|m| m.id == member_id)
-            .ok_or_else(ApiFailure::member_not_found)?;
+        let m = state.member_or_404(member_id)?;
         state.org_of(m)?
     } else if let Some(s) = session {
         let org_id = state.sessions[s].org_id.clone();
@@ -908,15 +899,8 @@ fn sessions_reset(state: &mut State, req: SessionsResetReq) -> ApiResult<Map<Str
         ));
     }
     let member_id = state.sessions[session_idx].member_id.clone();
-    let member_idx = state
-        .members
-        .iter()
-        .position(|m| m.id == member_id)
-        .ok_or_else(ApiFailure::member_not_found)?;
-    let email = state.members[member_idx].email.clone();
-    state
-        .policy_settings()
-        .check_new_password(&req.password, Some(&email))?;
+    let member_idx = state.member_or_404(&member_id)?;
+    state.check_member_password(member_idx, &req.password)?;
     state.set_password(member_idx, &req.password)?;
     let keep = state.sessions[session_idx].id.clone();
     state.revoke_sessions(&member_id, Some(&keep));
@@ -964,22 +948,13 @@ fn existing_password_reset(
     required(&req.email_address, "email_address")?;
     required(&req.existing_password, "existing_password")?;
     required(&req.new_password, "new_password")?;
-    let org_idx = state.org_or_404(&req.organization_id)?;
-    let org_id = state.orgs[org_idx].id.clone();
-    let member_idx = state
-        .find_member(&org_id, &req.email_address)
-        .ok_or_else(ApiFailure::unauthorized_credentials)?;
-    let ok = state.members[member_idx]
-        .password
-        .as_ref()
-        .is_some_and(|p| p.hash.verify(&req.existing_password));
-    if !ok {
-        return Err(ApiFailure::unauthorized_credentials());
-    }
-    let email = state.members[member_idx].email.clone();
-    state
-        .policy_settings()
-        .check_new_password(&req.new_password, Some(&email))?;
+    let member_idx = member_by_credentials(
+        state,
+        &req.organization_id,
+        &req.email_address,
+        &req.existing_password,
+    )?;
+    state.check_member_password(member_idx, &req.new_password)?;
     let opts = SessionOptions {
         session_token: req.session_token,
         session_jwt: req.session_jwt,
@@ -1072,12 +1047,7 @@ fn discovery_authenticate(
     required(&req.password, "password")?;
     let matched: Vec<usize> = members_with_email(state, &req.email_address)
         .into_iter()
-        .filter(|i| {
-            state.members[*i]
-                .password
-                .as_ref()
-                .is_some_and(|p| p.hash.verify(&req.password))
-        })
+        .filter(|i| state.members[*i].password_matches(&req.password))
         .collect();
     if matched.is_empty() {
         return Err(ApiFailure::unauthorized_credentials());

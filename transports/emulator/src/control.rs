@@ -21,7 +21,7 @@ use crate::api::check_basic_auth;
 use crate::emulator::{json_response, new_request_id, Emulator};
 use crate::error::{ApiFailure, ApiResult};
 use crate::outbox::{EmailKind, OutboxEmail};
-use crate::util::rfc3339;
+use crate::util::{rfc3339, trim_trailing_slashes};
 
 /// The path prefix of the control API.
 pub(crate) const PREFIX: &str = "/_emulator";
@@ -61,11 +61,7 @@ fn dispatch(
     body: &[u8],
 ) -> ApiResult<Value> {
     check_basic_auth(&emulator.lock(), headers)?;
-    let path = if path.len() > 1 {
-        path.trim_end_matches('/')
-    } else {
-        path
-    };
+    let path = trim_trailing_slashes(path);
     match (path.strip_prefix(PREFIX).unwrap_or(path), method) {
         ("/outbox", &Method::GET) => Ok(Value::Array(
             emulator.outbox().iter().map(email_json).collect(),
@@ -77,8 +73,12 @@ fn dispatch(
             Ok(json!({ "cleared": cleared }))
         }
         ("/clock/advance", &Method::POST) => advance_clock(emulator, body),
-        ("/outbox", _) => Err(not_allowed(path, "GET or DELETE", method)),
-        ("/clock/advance", _) => Err(not_allowed(path, "POST", method)),
+        ("/outbox", _) => Err(ApiFailure::method_not_allowed(
+            path,
+            "GET or DELETE",
+            method,
+        )),
+        ("/clock/advance", _) => Err(ApiFailure::method_not_allowed(path, "POST", method)),
         _ => Err(ApiFailure::new(
             404,
             "not_found",
@@ -88,14 +88,6 @@ fn dispatch(
             ),
         )),
     }
-}
-
-fn not_allowed(path: &str, allowed: &str, method: &Method) -> ApiFailure {
-    ApiFailure::new(
-        405,
-        "method_not_allowed",
-        format!("{path} accepts {allowed} only, not {method}."),
-    )
 }
 
 #[derive(Deserialize)]

@@ -291,11 +291,10 @@ impl Emulator {
 
     /// Whether a Member is flagged to reset their password (`None`: no such Member).
     pub fn member_requires_reset(&self, member_id: &str) -> Option<bool> {
-        self.lock()
-            .members
-            .iter()
-            .find(|m| m.id == member_id)
-            .map(|m| m.require_reset)
+        let state = self.lock();
+        state
+            .find_member_by_id(member_id)
+            .map(|i| state.members[i].require_reset)
     }
 
     /// How many requests reached the API (not counting ones an injected fault answered).

@@ -57,6 +57,15 @@ impl ApiFailure {
         )
     }
 
+    /// 405 `method_not_allowed`: `path` accepts only the `allowed` method(s).
+    pub(crate) fn method_not_allowed(path: &str, allowed: &str, method: &http::Method) -> Self {
+        Self::new(
+            405,
+            "method_not_allowed",
+            format!("{path} accepts {allowed} only, not {method}."),
+        )
+    }
+
     pub(crate) fn internal(message: impl Into<String>) -> Self {
         Self::new(500, "internal_server_error", message)
     }

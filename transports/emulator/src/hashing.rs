@@ -272,6 +272,19 @@ fn check_key_length(raw: &[u8], e: &str) -> ApiResult<()> {
     Ok(())
 }
 
+/// Checks that `key_length` (a positive `u32`) is the length of the raw hash.
+fn check_key_length_matches(key_length: i64, raw: &[u8], e: &str) -> ApiResult<()> {
+    let key_length = u32_param(key_length, e, "key_length")?;
+    if usize::try_from(key_length).ok() != Some(raw.len()) {
+        return Err(ApiFailure::new(
+            400,
+            e,
+            "key_length does not match the length of the hash.",
+        ));
+    }
+    Ok(())
+}
+
 fn u32_param(value: i64, error_type: &str, name: &str) -> ApiResult<u32> {
     u32::try_from(value)
         .ok()
@@ -333,14 +346,7 @@ pub(crate) fn parse_migrated(input: &MigrateHash<'_>) -> ApiResult<StoredHash> {
             })?;
             let raw = b64_any(hash)
                 .ok_or_else(|| ApiFailure::new(400, E, "The raw Argon2 hash must be base64."))?;
-            let key_length = u32_param(config.key_length, E, "key_length")?;
-            if usize::try_from(key_length).ok() != Some(raw.len()) {
-                return Err(ApiFailure::new(
-                    400,
-                    E,
-                    "key_length does not match the length of the hash.",
-                ));
-            }
+            check_key_length_matches(config.key_length, &raw, E)?;
             let params = argon2::Params::new(
                 u32_param(config.memory, E, "memory")?,
                 u32_param(config.iteration_amount, E, "iteration_amount")?,
@@ -399,14 +405,7 @@ pub(crate) fn parse_migrated(input: &MigrateHash<'_>) -> ApiResult<StoredHash> {
                 ));
             }
             let log_n = u8::try_from(n.trailing_zeros()).unwrap_or(u8::MAX);
-            let key_length = u32_param(config.key_length, E, "key_length")?;
-            if usize::try_from(key_length).ok() != Some(raw.len()) {
-                return Err(ApiFailure::new(
-                    400,
-                    E,
-                    "key_length does not match the length of the hash.",
-                ));
-            }
+            check_key_length_matches(config.key_length, &raw, E)?;
             let params = scrypt::Params::new(
                 log_n,
                 u32_param(config.r_parameter, E, "r_parameter")?,
@@ -435,14 +434,7 @@ pub(crate) fn parse_migrated(input: &MigrateHash<'_>) -> ApiResult<StoredHash> {
             }
             let salt = b64_any(&config.salt)
                 .ok_or_else(|| ApiFailure::new(400, E, "The PBKDF2 salt must be base64."))?;
-            let key_length = u32_param(config.key_length, E, "key_length")?;
-            if usize::try_from(key_length).ok() != Some(raw.len()) {
-                return Err(ApiFailure::new(
-                    400,
-                    E,
-                    "key_length does not match the length of the hash.",
-                ));
-            }
+            check_key_length_matches(config.key_length, &raw, E)?;
             let sha512 = match config.algorithm.to_ascii_lowercase().as_str() {
                 "" | "sha256" => false,
                 "sha512" => true,

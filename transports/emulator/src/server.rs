@@ -20,7 +20,7 @@ use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::control;
-use crate::emulator::{Emulator, Outcome};
+use crate::emulator::{json_response, Emulator, Outcome};
 use crate::error::error_body;
 
 /// The largest request body the server reads.
@@ -112,7 +112,7 @@ async fn handle(
                 "request_too_large",
                 "The request body is larger than the emulator accepts (1 MiB) or was cut off.",
             );
-            return Ok(to_hyper(json_error(413, &body)));
+            return Ok(to_hyper(json_response(413, &body)));
         }
     };
     if control::is_control_path(parts.uri.path()) {
@@ -129,17 +129,6 @@ async fn handle(
         Outcome::Response(response) => Ok(to_hyper(response)),
         Outcome::Dropped => Err(DroppedOnPurpose),
     }
-}
-
-fn json_error(status: u16, body: &serde_json::Value) -> HttpResponse {
-    let mut response = HttpResponse::new(Bytes::from(body.to_string()));
-    *response.status_mut() =
-        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST);
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
-    );
-    response
 }
 
 fn to_hyper(response: HttpResponse) -> hyper::Response<Full<Bytes>> {

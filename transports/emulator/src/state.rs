@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use stytch_b2b_passwords::Secret;
 
 use crate::error::{ApiFailure, ApiResult};
@@ -178,6 +178,13 @@ impl Member {
             created_at: now,
             updated_at: now,
         }
+    }
+
+    /// Whether the Member has a password and `password` matches it.
+    pub(crate) fn password_matches(&self, password: &str) -> bool {
+        self.password
+            .as_ref()
+            .is_some_and(|p| p.hash.verify(password))
     }
 
     /// Role ids: `stytch_member` plus the explicit ones.
@@ -373,6 +380,12 @@ impl State {
         }
     }
 
+    /// Refuses a new password for the Member at `member_idx` that the policy rejects.
+    pub(crate) fn check_member_password(&self, member_idx: usize, password: &str) -> ApiResult<()> {
+        self.policy_settings()
+            .check_new_password(password, Some(&self.members[member_idx].email))
+    }
+
     pub(crate) fn add_organization(&mut self, seed: OrganizationSeed) -> Result<String, SeedError> {
         if seed.slug.trim().is_empty() || seed.name.trim().is_empty() {
             return Err(SeedError::Invalid(
@@ -446,7 +459,7 @@ impl State {
             None => None,
         };
         let id = seed.member_id.unwrap_or_else(|| new_id("member"));
-        if self.members.iter().any(|m| m.id == id) {
+        if self.find_member_by_id(&id).is_some() {
             return Err(SeedError::Invalid(format!("duplicate Member id {id:?}")));
         }
         let now = self.now();
@@ -494,6 +507,16 @@ impl State {
     pub(crate) fn org_or_404(&self, key: &str) -> ApiResult<usize> {
         self.find_org(key)
             .ok_or_else(ApiFailure::organization_not_found)
+    }
+
+    /// A Member by id.
+    pub(crate) fn find_member_by_id(&self, id: &str) -> Option<usize> {
+        self.members.iter().position(|m| m.id == id)
+    }
+
+    pub(crate) fn member_or_404(&self, id: &str) -> ApiResult<usize> {
+        self.find_member_by_id(id)
+            .ok_or_else(ApiFailure::member_not_found)
     }
 
     pub(crate) fn find_member(&self, org_id: &str, email: &str) -> Option<usize> {
@@ -649,10 +672,8 @@ impl State {
     }
 
     fn session_roles(&self, session: &Session) -> Vec<String> {
-        self.members
-            .iter()
-            .find(|m| m.id == session.member_id)
-            .map(Member::role_ids)
+        self.find_member_by_id(&session.member_id)
+            .map(|i| self.members[i].role_ids())
             .unwrap_or_default()
     }
 
@@ -677,10 +698,7 @@ impl State {
     pub(crate) fn session_jwt(&self, idx: usize) -> ApiResult<String> {
         let s = &self.sessions[idx];
         let now = self.now();
-        let mut claims = Map::new();
-        for (k, v) in &s.custom_claims {
-            claims.insert(k.clone(), v.clone());
-        }
+        let mut claims = s.custom_claims.clone();
         let fixed = json!({
             "sub": s.member_id,
             "iss": format!("stytch.com/{}", self.project_id),

@@ -119,6 +119,15 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     )
 }
 
+/// A request path without trailing slashes, except that `/` stays `/`.
+pub(crate) fn trim_trailing_slashes(path: &str) -> &str {
+    if path.len() > 1 {
+        path.trim_end_matches('/')
+    } else {
+        path
+    }
+}
+
 /// Normalizes an email address for comparison.
 pub(crate) fn email_key(email: &str) -> String {
     email.trim().to_ascii_lowercase()
