@@ -47,11 +47,11 @@ impl Config {
         if secret.expose().trim().is_empty() {
             return Err(ConfigError::EmptySecret);
         }
-        let base_url = match base_url {
-            Some(url) => normalize_base_url(url)?,
-            None if project_id.starts_with("project-live-") => LIVE_BASE_URL.to_owned(),
-            None => TEST_BASE_URL.to_owned(),
-        };
+        let base = normalize_base_url(match base_url {
+            Some(url) => url,
+            None if project_id.starts_with("project-live-") => LIVE_BASE_URL,
+            None => TEST_BASE_URL,
+        })?;
         let credentials = base64::engine::general_purpose::STANDARD
             .encode(format!("{project_id}:{}", secret.expose()));
         let mut authorization = HeaderValue::try_from(format!("Basic {credentials}"))
@@ -64,26 +64,11 @@ impl Config {
         }
         let user_agent =
             HeaderValue::try_from(user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
-        let parsed: http::Uri = base_url.parse().map_err(|_| ConfigError::InvalidBaseUrl {
-            url: base_url.clone(),
-            reason: "not a valid URL",
-        })?;
-        let parts = parsed.into_parts();
-        let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
-            return Err(ConfigError::InvalidBaseUrl {
-                url: base_url,
-                reason: "must be absolute, e.g. https://example.com",
-            });
-        };
-        let path_prefix = parts
-            .path_and_query
-            .map(|p| p.path().trim_end_matches('/').to_owned())
-            .unwrap_or_default();
         Ok(Self {
             project_id,
-            base_url,
-            origin: (scheme, authority),
-            path_prefix,
+            base_url: base.url,
+            origin: base.origin,
+            path_prefix: base.path_prefix,
             authorization,
             user_agent,
         })
@@ -134,8 +119,15 @@ impl fmt::Debug for Config {
     }
 }
 
+/// A checked base URL, with the parts [`Config`] keeps, from a single parse.
+struct BaseUrl {
+    url: String,
+    origin: (http::uri::Scheme, http::uri::Authority),
+    path_prefix: String,
+}
+
 /// Accepts `http(s)://host[:port][/prefix]`, keeps the prefix, drops a trailing slash.
-fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
+fn normalize_base_url(url: &str) -> Result<BaseUrl, ConfigError> {
     let invalid = |reason| ConfigError::InvalidBaseUrl {
         // Never echo credentials embedded in a URL.
         url: if url.contains('@') {
@@ -146,11 +138,11 @@ fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
         reason,
     };
     let uri: http::Uri = url.parse().map_err(|_| invalid("not a valid URL"))?;
-    match uri.scheme_str() {
-        Some("http" | "https") => {}
+    let scheme = match uri.scheme() {
+        Some(s) if matches!(s.as_str(), "http" | "https") => s.clone(),
         Some(_) => return Err(invalid("scheme must be http or https")),
         None => return Err(invalid("must be absolute, e.g. https://example.com")),
-    }
+    };
     let authority = uri.authority().ok_or_else(|| invalid("has no host"))?;
     if authority.as_str().contains('@') {
         return Err(invalid("must not contain credentials"));
@@ -161,13 +153,12 @@ fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
     if uri.query().is_some() {
         return Err(invalid("must not have a query"));
     }
-    let path = uri.path().trim_end_matches('/');
-    Ok(format!(
-        "{}://{}{}",
-        uri.scheme_str().unwrap_or("https"),
-        authority,
-        path
-    ))
+    let path_prefix = uri.path().trim_end_matches('/').to_owned();
+    Ok(BaseUrl {
+        url: format!("{scheme}://{authority}{path_prefix}"),
+        origin: (scheme, authority.clone()),
+        path_prefix,
+    })
 }
 
 /// Builds a [`PasswordsClient`]. Nothing is checked or sent until [`ClientBuilder::build`], and

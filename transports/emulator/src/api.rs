@@ -16,12 +16,11 @@ use crate::jwt;
 use crate::outbox::{EmailKind, OutboxEmail};
 use crate::seed::JsonObject;
 use crate::state::{
-    to_system_time, Member, ResetScope, ResetToken, SessionOptions, State, StoredPassword,
+    to_system_time, Member, ResetScope, ResetToken, SessionOptions, State,
     SESSION_RESET_WINDOW_SECONDS,
 };
 use crate::util::{
-    b64url, ct_eq, email_domain, email_key, looks_like_email, new_id, new_token,
-    trim_trailing_slashes,
+    b64url, ct_eq, email_domain, email_key, looks_like_email, new_token, trim_trailing_slashes,
 };
 
 /// The operations the emulator serves.
@@ -310,15 +309,45 @@ fn mfa_required_json(member: &Member) -> Value {
     })
 }
 
+/// The session keys every session-bearing response has (authenticate and the resets), built
+/// in one place so the endpoints cannot drift apart. `session` is the session made or extended;
+/// without one, the intermediate session token `ist` stands in for it.
+fn session_fields(
+    state: &State,
+    session: Option<usize>,
+    ist: &str,
+    mfa_required: Value,
+) -> ApiResult<Map<String, Value>> {
+    let mut body = Map::new();
+    match session {
+        Some(idx) => {
+            body.insert("session_token".into(), json!(state.sessions[idx].token));
+            body.insert("session_jwt".into(), json!(state.session_jwt(idx)?));
+            body.insert("member_session".into(), state.session_json(idx));
+        }
+        None => {
+            body.insert("session_token".into(), json!(""));
+            body.insert("session_jwt".into(), json!(""));
+            body.insert("member_session".into(), Value::Null);
+        }
+    }
+    body.insert("intermediate_session_token".into(), json!(ist));
+    body.insert("member_authenticated".into(), json!(session.is_some()));
+    body.insert("mfa_required".into(), mfa_required);
+    Ok(body)
+}
+
 /// The end of every primary authentication: a session (made or extended), or an intermediate
 /// session token with `mfa_required` / `primary_required` when the Organization asks for more.
+///
+/// Callers check `session_custom_claims` themselves, before any state change of their own
+/// (the resets must not change a password for a request they then reject).
 fn authenticated(
     state: &mut State,
     member_idx: usize,
     existing: Option<usize>,
     opts: SessionOptions,
 ) -> ApiResult<Map<String, Value>> {
-    check_custom_claims(opts.custom_claims.as_ref())?;
     if let Some(ist) = opts
         .intermediate_session_token
         .as_deref()
@@ -329,30 +358,14 @@ fn authenticated(
     let org_idx = state.org_of(member_idx)?;
     let org = &state.orgs[org_idx];
     let member = &state.members[member_idx];
-    let mut body = Map::new();
-    if existing.is_none() && !org.allows_password() {
-        let methods = org.allowed_auth_methods.clone();
+    let (mut body, primary_required) = if existing.is_none() && !org.allows_password() {
+        let primary = json!({"allowed_auth_methods": org.allowed_auth_methods});
         let ist = state.new_intermediate();
-        body.insert("session_token".into(), json!(""));
-        body.insert("session_jwt".into(), json!(""));
-        body.insert("intermediate_session_token".into(), json!(ist));
-        body.insert("member_authenticated".into(), json!(false));
-        body.insert("member_session".into(), Value::Null);
-        body.insert("mfa_required".into(), Value::Null);
-        body.insert(
-            "primary_required".into(),
-            json!({"allowed_auth_methods": methods}),
-        );
+        (session_fields(state, None, &ist, Value::Null)?, primary)
     } else if existing.is_none() && (org.requires_mfa() || member.mfa_enrolled) {
         let mfa = mfa_required_json(member);
         let ist = state.new_intermediate();
-        body.insert("session_token".into(), json!(""));
-        body.insert("session_jwt".into(), json!(""));
-        body.insert("intermediate_session_token".into(), json!(ist));
-        body.insert("member_authenticated".into(), json!(false));
-        body.insert("member_session".into(), Value::Null);
-        body.insert("mfa_required".into(), mfa);
-        body.insert("primary_required".into(), Value::Null);
+        (session_fields(state, None, &ist, mfa)?, Value::Null)
     } else {
         let idx = state.start_session(
             member_idx,
@@ -360,15 +373,12 @@ fn authenticated(
             opts.duration_minutes,
             opts.custom_claims,
         )?;
-        let jwt = state.session_jwt(idx)?;
-        body.insert("session_token".into(), json!(state.sessions[idx].token));
-        body.insert("session_jwt".into(), json!(jwt));
-        body.insert("intermediate_session_token".into(), json!(""));
-        body.insert("member_authenticated".into(), json!(true));
-        body.insert("member_session".into(), state.session_json(idx));
-        body.insert("mfa_required".into(), Value::Null);
-        body.insert("primary_required".into(), Value::Null);
-    }
+        (
+            session_fields(state, Some(idx), "", Value::Null)?,
+            Value::Null,
+        )
+    };
+    body.insert("primary_required".into(), primary_required);
     let member = &state.members[member_idx];
     body.insert("member_id".into(), json!(member.id));
     body.insert("organization_id".into(), json!(member.org_id));
@@ -559,29 +569,17 @@ fn migrate(state: &mut State, req: MigrateReq) -> ApiResult<Map<String, Value>> 
     })?;
     let org_id = state.orgs[org_idx].id.clone();
     let now = state.now();
-    let password = StoredPassword {
-        id: new_id("member-password"),
-        hash,
-    };
     let (member_idx, created) = match state.find_member(&org_id, &req.email_address) {
-        Some(idx) => {
-            let m = &mut state.members[idx];
-            m.password = Some(password);
-            m.require_reset = false;
-            m.updated_at = now;
-            (idx, false)
-        }
+        Some(idx) => (idx, false),
         None => {
-            state.members.push(Member::new(
-                org_id.clone(),
-                &req.email_address,
-                Some(password),
-                now,
-            ));
+            state
+                .members
+                .push(Member::new(org_id, &req.email_address, None, now));
             (state.members.len() - 1, true)
         }
     };
     let m = &mut state.members[member_idx];
+    m.store_hash(hash, now);
     if let Some(name) = req.name {
         m.name = name;
     }
@@ -653,6 +651,7 @@ fn authenticate(state: &mut State, req: AuthenticateReq) -> ApiResult<Map<String
         intermediate_session_token: req.intermediate_session_token,
     };
     let existing = existing_session(state, member_idx, &opts)?;
+    check_custom_claims(opts.custom_claims.as_ref())?;
     authenticated(state, member_idx, existing, opts)
 }
 
@@ -910,18 +909,12 @@ fn sessions_reset(state: &mut State, req: SessionsResetReq) -> ApiResult<Map<Str
         req.session_duration_minutes,
         req.session_custom_claims,
     )?;
-    let jwt = state.session_jwt(idx)?;
-    Ok(obj(json!({
-        "member_id": member_id,
-        "member": state.members[member_idx].to_json(),
-        "organization": state.orgs[org_idx].to_json(),
-        "session_token": state.sessions[idx].token,
-        "session_jwt": jwt,
-        "intermediate_session_token": "",
-        "member_authenticated": true,
-        "member_session": state.session_json(idx),
-        "mfa_required": null,
-    })))
+    // Unlike authenticate, no `organization_id` or `primary_required` here.
+    let mut body = session_fields(state, Some(idx), "", Value::Null)?;
+    body.insert("member_id".into(), json!(member_id));
+    body.insert("member".into(), state.members[member_idx].to_json());
+    body.insert("organization".into(), state.orgs[org_idx].to_json());
+    Ok(body)
 }
 
 #[derive(Deserialize)]

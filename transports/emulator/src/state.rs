@@ -180,6 +180,18 @@ impl Member {
         }
     }
 
+    /// Stores `hash` as the new password, clearing any required reset. Shared by
+    /// [`State::set_password`] and migrate (which brings its own hash); `now` is passed in so
+    /// a new Member's `created_at` and `updated_at` can be the same instant.
+    pub(crate) fn store_hash(&mut self, hash: StoredHash, now: i64) {
+        self.password = Some(StoredPassword {
+            id: new_id("member-password"),
+            hash,
+        });
+        self.require_reset = false;
+        self.updated_at = now;
+    }
+
     /// Whether the Member has a password and `password` matches it.
     pub(crate) fn password_matches(&self, password: &str) -> bool {
         self.password
@@ -538,13 +550,7 @@ impl State {
     pub(crate) fn set_password(&mut self, member_idx: usize, password: &str) -> ApiResult<()> {
         let hash = hash_password(password, &self.hashing)?;
         let now = self.now();
-        let m = &mut self.members[member_idx];
-        m.password = Some(StoredPassword {
-            id: new_id("member-password"),
-            hash,
-        });
-        m.require_reset = false;
-        m.updated_at = now;
+        self.members[member_idx].store_hash(hash, now);
         Ok(())
     }
 
