@@ -28,6 +28,9 @@ pub struct Config {
     origin: (http::uri::Scheme, http::uri::Authority),
     /// The path part of `base_url` (`""` or `/prefix`).
     path_prefix: String,
+    /// Each endpoint's full URI, built once: a request clones one (reference counts only)
+    /// instead of assembling and checking it again.
+    endpoint_uris: Vec<(&'static str, http::Uri)>,
     authorization: HeaderValue,
     user_agent: HeaderValue,
 }
@@ -64,14 +67,21 @@ impl Config {
         }
         let user_agent =
             HeaderValue::try_from(user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
-        Ok(Self {
+        let mut config = Self {
             project_id,
             base_url: base.url,
             origin: base.origin,
             path_prefix: base.path_prefix,
+            endpoint_uris: Vec::with_capacity(crate::endpoints::PATHS.len()),
             authorization,
             user_agent,
-        })
+        };
+        for path in crate::endpoints::PATHS {
+            if let Ok(uri) = config.build_endpoint_uri(path) {
+                config.endpoint_uris.push((path, uri));
+            }
+        }
+        Ok(config)
     }
 
     /// The project id.
@@ -86,6 +96,13 @@ impl Config {
 
     /// The URI of the endpoint at `path` (a constant such as `/v1/b2b/passwords/authenticate`).
     pub(crate) fn endpoint_uri(&self, path: &'static str) -> Result<http::Uri, http::Error> {
+        match self.endpoint_uris.iter().find(|(p, _)| *p == path) {
+            Some((_, uri)) => Ok(uri.clone()),
+            None => self.build_endpoint_uri(path),
+        }
+    }
+
+    fn build_endpoint_uri(&self, path: &'static str) -> Result<http::Uri, http::Error> {
         let path_and_query = if self.path_prefix.is_empty() {
             http::uri::PathAndQuery::from_static(path)
         } else {
@@ -261,4 +278,34 @@ fn default_transport() -> Result<Arc<dyn HttpTransport>, ConfigError> {
         .map_err(|e| ConfigError::DefaultTransport(e.to_string()));
     #[cfg(not(feature = "hyper"))]
     Err(ConfigError::NoTransport)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prepared URIs are exactly what building them per call gives, with and without a path
+    /// prefix, and every endpoint has one.
+    #[test]
+    fn prepared_endpoint_uris_match_built_ones() {
+        for base in ["https://test.stytch.com", "http://127.0.0.1:8080/prefix/"] {
+            let config = Config::new("project-test-1", Secret::new("s"), Some(base), None)
+                .unwrap_or_else(|e| panic!("{base}: {e}"));
+            assert_eq!(config.endpoint_uris.len(), crate::endpoints::PATHS.len());
+            for path in crate::endpoints::PATHS {
+                let built = config.build_endpoint_uri(path).map_err(|e| e.to_string());
+                assert_eq!(config.endpoint_uri(path).map_err(|e| e.to_string()), built);
+                let expected = format!("{}{path}", base.trim_end_matches('/'));
+                assert_eq!(built.map(|u| u.to_string()), Ok(expected));
+            }
+        }
+        // A path outside the table is still built.
+        let config = Config::new("project-test-1", Secret::new("s"), None, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let uri = config.endpoint_uri("/v1/b2b/other").map(|u| u.to_string());
+        assert_eq!(
+            uri.ok().as_deref(),
+            Some("https://test.stytch.com/v1/b2b/other")
+        );
+    }
 }

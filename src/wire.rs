@@ -126,45 +126,53 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
 /// assert_eq!(err.error_type(), Some(&ErrorType::UnauthorizedCredentials));
 /// assert_eq!(err.request_id(), Some("req-1"));
 /// ```
+#[inline]
 pub fn parse_response<E: Endpoint>(response: HttpResponse) -> Result<E::Response> {
     parse_json(E::OPERATION, response)
 }
 
 /// [`parse_response`] for a body type without an [`Endpoint`]: a 2xx body decodes as `T`, any
 /// other status maps to [`Error::Api`] or [`Error::Http`]; `operation` names the call in errors.
+// Inlined, with the error paths out of line, so the decoded value (3 KB for a full
+// authenticate response) is written where the caller keeps it instead of being copied out of
+// each layer of `Result`.
+#[inline]
 pub(crate) fn parse_json<T: DeserializeOwned>(
     operation: &'static str,
     response: HttpResponse,
 ) -> Result<T> {
     let status = response.status();
     let body = response.into_body();
-    if status.is_success() {
-        decode(operation, status, &body)
-    } else {
-        Err(error_from(status, &body))
+    if !status.is_success() {
+        return Err(error_from(status, &body));
+    }
+    match serde_json::from_slice(&body) {
+        Ok(value) => Ok(value),
+        Err(e) => Err(decode_error(operation, status, &body, &e)),
     }
 }
 
-fn decode<T: DeserializeOwned>(
+#[cold]
+fn decode_error(
     operation: &'static str,
     status: StatusCode,
     body: &[u8],
-) -> Result<T> {
-    serde_json::from_slice(body).map_err(|e| {
-        // serde_json says where it stopped; the path to that spot names the failing field.
-        let path = json_path::path_at(body, json_path::offset_of(body, e.line(), e.column()));
-        let message = redact_values(&e.to_string());
-        Error::Decode(Box::new(DecodeError {
-            operation,
-            status,
-            path,
-            message,
-        }))
-    })
+    e: &serde_json::Error,
+) -> Error {
+    // serde_json says where it stopped; the path to that spot names the failing field.
+    let path = json_path::path_at(body, json_path::offset_of(body, e.line(), e.column()));
+    let message = redact_values(&e.to_string());
+    Error::Decode(Box::new(DecodeError {
+        operation,
+        status,
+        path,
+        message,
+    }))
 }
 
 /// Maps a non-2xx response: a Stytch error body becomes [`Error::Api`], anything else
 /// [`Error::Http`] with a capped excerpt.
+#[cold]
 fn error_from(status: StatusCode, body: &[u8]) -> Error {
     if let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) {
         if let Some(api) = parsed.into_api_error(status) {

@@ -18,6 +18,22 @@ pub use sessions::*;
 pub use strength_check::*;
 
 use crate::error::{ValidationError, ValidationProblem};
+use crate::wire::Endpoint;
+
+/// The path of every endpoint, for [`Config`](crate::Config) to build each URI once.
+pub(crate) const PATHS: [&str; 11] = [
+    AuthenticateRequest::PATH,
+    StrengthCheckRequest::PATH,
+    MigrateRequest::PATH,
+    EmailResetStartRequest::PATH,
+    EmailResetRequest::PATH,
+    EmailRequireResetRequest::PATH,
+    ExistingPasswordResetRequest::PATH,
+    SessionsResetRequest::PATH,
+    DiscoveryAuthenticateRequest::PATH,
+    DiscoveryEmailResetStartRequest::PATH,
+    DiscoveryEmailResetRequest::PATH,
+];
 
 /// Generates chained setters for optional request fields: `request.field(value)` sets
 /// `Some(value.into())`.

@@ -645,6 +645,10 @@ fn check_target(uri: &Uri, allow_insecure_http: bool) -> Result<(), Error> {
 
 /// Whether `host` is certainly this machine: `localhost`, `127.0.0.0/8`, `::1`.
 fn is_loopback(host: &str) -> bool {
+    // The usual spelling first: this runs on every plain-http call (the emulator, local tests).
+    if host == "127.0.0.1" {
+        return true;
+    }
     let host = host
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
