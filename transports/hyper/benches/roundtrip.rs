@@ -12,9 +12,11 @@
 //! - the client runs on the main thread in a current-thread runtime, so all of its work (its
 //!   connection tasks included) is on that one thread, and its CPU time is read from
 //!   `/proc/thread-self/schedstat` (nanoseconds on CPU) before and after the run;
-//! - for each concurrency (1, 16, 64 calls in flight) and each round, the four clients run one
+//! - for each concurrency (1, 16, 64 calls in flight) and each round, the five clients run one
 //!   after the other (their order rotating between rounds) for the same wall time; the report
-//!   gives medians over rounds, and medians and quartiles of the per-round ratios to the floor.
+//!   gives medians over rounds, and medians and quartiles of the per-round ratios to the floor;
+//! - `floor-2` is the floor run a second time, a control: its ratios to the floor show how far
+//!   the machine alone moves a result.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -69,7 +71,9 @@ fn main() {
         let kind = Kind::ALL
             .into_iter()
             .find(|k| k.name() == only)
-            .unwrap_or_else(|| fail("BENCH_ONLY must be floor, adapter, sdk or sdk-plain"));
+            .unwrap_or_else(|| {
+                fail("BENCH_ONLY must be floor, adapter, sdk, sdk-plain or floor-2")
+            });
         let calls: usize = env_or("BENCH_CALLS", 10_000);
         let concurrency: usize = env_or("BENCH_CONC", 1);
         runtime.block_on(async {
@@ -332,10 +336,18 @@ enum Kind {
     /// `Arc<dyn HttpTransport>`), but decoding with `serde_json::from_slice` instead of
     /// `wire::parse_response`.
     SdkPlainDecode,
+    /// The floor again, as a control: its ratio to the floor is the machine's noise alone.
+    FloorAgain,
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [Kind::Floor, Kind::Adapter, Kind::Sdk, Kind::SdkPlainDecode];
+    const ALL: [Kind; 5] = [
+        Kind::Floor,
+        Kind::Adapter,
+        Kind::Sdk,
+        Kind::SdkPlainDecode,
+        Kind::FloorAgain,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -343,6 +355,7 @@ impl Kind {
             Kind::Adapter => "adapter",
             Kind::Sdk => "sdk",
             Kind::SdkPlainDecode => "sdk-plain",
+            Kind::FloorAgain => "floor-2",
         }
     }
 }
@@ -356,7 +369,7 @@ struct Clients {
 impl Clients {
     async fn call(&self, kind: Kind) -> Result<AuthenticateResponse, String> {
         match kind {
-            Kind::Floor => self.floor.authenticate().await,
+            Kind::Floor | Kind::FloorAgain => self.floor.authenticate().await,
             Kind::Adapter => {
                 let request = self.floor.request(Bytes::clone);
                 let response = self
