@@ -21,6 +21,14 @@ fn retrying(policy: RetryPolicy) -> HyperTransport {
         .unwrap()
 }
 
+/// The test request, sent to `addr`.
+async fn send_to(
+    transport: &HyperTransport,
+    addr: std::net::SocketAddr,
+) -> Result<http::Response<Bytes>, stytch_b2b_passwords_hyper::Error> {
+    transport.send(post(&format!("http://{addr}/x"))).await
+}
+
 #[tokio::test]
 async fn round_trip_reports_attempts_and_keeps_headers() {
     bounded(async {
@@ -92,10 +100,7 @@ async fn stalled_body_times_out() {
             .build()
             .unwrap();
         let started = Instant::now();
-        let err = transport
-            .send(post(&format!("http://{addr}/x")))
-            .await
-            .unwrap_err();
+        let err = send_to(&transport, addr).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
         assert!(started.elapsed() < Duration::from_millis(1500));
     })
@@ -115,10 +120,7 @@ async fn connection_dropped_mid_body_is_io_and_not_retried() {
         })
         .await;
         let transport = retrying(fast_retries());
-        let err = transport
-            .send(post(&format!("http://{addr}/x")))
-            .await
-            .unwrap_err();
+        let err = send_to(&transport, addr).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Io, "{err}");
         assert!(err.message().contains("response body"), "{err}");
         assert_eq!(err.attempts(), 1);
@@ -208,10 +210,7 @@ async fn too_many_requests_with_retry_after_is_retried_then_succeeds() {
         .await;
         let transport = retrying(fast_retries());
         let started = Instant::now();
-        let response = transport
-            .send(post(&format!("http://{addr}/x")))
-            .await
-            .unwrap();
+        let response = send_to(&transport, addr).await.unwrap();
         let elapsed = started.elapsed();
         assert_eq!(response.status(), 200);
         assert_eq!(response.extensions().get::<Attempts>(), Some(&Attempts(2)));
@@ -232,10 +231,7 @@ async fn retry_after_beyond_max_delay_returns_the_response() {
             serve(|_, _| async { respond(429, "slow down", &[("retry-after", "120")]) }).await;
         let transport = retrying(fast_retries());
         let started = Instant::now();
-        let response = transport
-            .send(post(&format!("http://{addr}/x")))
-            .await
-            .unwrap();
+        let response = send_to(&transport, addr).await.unwrap();
         assert_eq!(response.status(), 429);
         assert_eq!(response.headers()["retry-after"], "120");
         assert_eq!(counters.requests(), 1);
@@ -249,10 +245,7 @@ async fn service_unavailable_is_retried_with_backoff_until_attempts_run_out() {
     bounded(async {
         let (addr, counters) = serve(|_, _| async { respond(503, "<html>down</html>", &[]) }).await;
         let transport = retrying(fast_retries().with_max_attempts(3));
-        let response = transport
-            .send(post(&format!("http://{addr}/x")))
-            .await
-            .unwrap();
+        let response = send_to(&transport, addr).await.unwrap();
         assert_eq!(response.status(), 503);
         assert_eq!(response.extensions().get::<Attempts>(), Some(&Attempts(3)));
         assert_eq!(counters.requests(), 3);
@@ -327,10 +320,7 @@ async fn internal_server_error_is_not_retried() {
             serve(|_, _| async { respond(500, r#"{"error_type":"internal_server_error"}"#, &[]) })
                 .await;
         let transport = retrying(fast_retries());
-        let response = transport
-            .send(post(&format!("http://{addr}/x")))
-            .await
-            .unwrap();
+        let response = send_to(&transport, addr).await.unwrap();
         assert_eq!(response.status(), 500);
         assert_eq!(counters.requests(), 1);
         assert_eq!(response.extensions().get::<Attempts>(), Some(&Attempts(1)));
@@ -343,10 +333,7 @@ async fn retry_after_send_is_opt_in() {
     bounded(async {
         let (addr, counters) = serve_failing_once(500, "oops", &[]).await;
         let transport = retrying(fast_retries().with_retry_after_send(true));
-        let response = transport
-            .send(post(&format!("http://{addr}/x")))
-            .await
-            .unwrap();
+        let response = send_to(&transport, addr).await.unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(counters.requests(), 2);
     })
@@ -358,10 +345,7 @@ async fn retries_can_be_turned_off() {
     bounded(async {
         let (addr, counters) = serve(|_, _| async { respond(503, "", &[]) }).await;
         let transport = retrying(RetryPolicy::none());
-        let response = transport
-            .send(post(&format!("http://{addr}/x")))
-            .await
-            .unwrap();
+        let response = send_to(&transport, addr).await.unwrap();
         assert_eq!(response.status(), 503);
         assert_eq!(counters.requests(), 1);
     })
@@ -466,7 +450,7 @@ async fn connect_timeout_is_a_connect_error() {
             .build()
             .unwrap();
         let started = Instant::now();
-        let result = transport.send(post(&format!("http://{addr}/x"))).await;
+        let result = send_to(&transport, addr).await;
         let elapsed = started.elapsed();
         drop(listener);
         match result {
@@ -603,10 +587,7 @@ async fn huge_settings_do_not_overflow() {
             )
             .build()
             .unwrap();
-        let response = transport
-            .send(post(&format!("http://{addr}/x")))
-            .await
-            .unwrap();
+        let response = send_to(&transport, addr).await.unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(counters.requests(), 2);
     })
