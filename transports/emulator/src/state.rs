@@ -475,11 +475,10 @@ impl State {
             return Err(SeedError::Invalid(format!("duplicate Member id {id:?}")));
         }
         let now = self.now();
+        // `Member::new` sets what every new Member gets (email, ids, timestamps); the seed
+        // sets the rest.
         self.members.push(Member {
             id: id.clone(),
-            org_id,
-            email: seed.email_address.trim().to_owned(),
-            email_id: new_id("member-email"),
             name: seed.name,
             status: seed.status,
             roles: seed.roles,
@@ -489,11 +488,9 @@ impl State {
             mfa_phone_number_verified: seed.mfa_phone_number_verified,
             mfa_enrolled: seed.mfa_enrolled,
             email_verified: seed.email_address_verified,
-            password,
             require_reset: seed.require_reset,
             external_id: seed.external_id,
-            created_at: now,
-            updated_at: now,
+            ..Member::new(org_id, &seed.email_address, password, now)
         });
         Ok(id)
     }
