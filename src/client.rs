@@ -134,6 +134,7 @@ impl PasswordsApi for PasswordsClient {
         discovery_email_reset(DiscoveryEmailResetRequest) -> DiscoveryEmailResetResponse;
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -126,17 +126,13 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
 /// assert_eq!(err.error_type(), Some(&ErrorType::UnauthorizedCredentials));
 /// assert_eq!(err.request_id(), Some("req-1"));
 /// ```
-#[inline]
 pub fn parse_response<E: Endpoint>(response: HttpResponse) -> Result<E::Response> {
     parse_json(E::OPERATION, response)
 }
 
 /// [`parse_response`] for a body type without an [`Endpoint`]: a 2xx body decodes as `T`, any
 /// other status maps to [`Error::Api`] or [`Error::Http`]; `operation` names the call in errors.
-// Inlined, with the error paths out of line, so the decoded value (3 KB for a full
-// authenticate response) is written where the caller keeps it instead of being copied out of
-// each layer of `Result`.
-#[inline]
+// The error paths are out of line (`#[cold]`): the success path is what every call runs.
 pub(crate) fn parse_json<T: DeserializeOwned>(
     operation: &'static str,
     response: HttpResponse,
