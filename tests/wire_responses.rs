@@ -18,7 +18,7 @@ fn parse<E: Endpoint>(status: u16, body: impl Into<Bytes>) -> Result<E::Response
 }
 
 fn reference_error_bodies() -> Vec<(u16, serde_json::Value)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/examples");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/examples");
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).expect("reference examples") {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();

@@ -3,9 +3,8 @@
 //! AuthenticationFactor, DiscoveredOrganization, ...) and no field the schema lacks; every
 //! error body has Stytch's error fields.
 //!
-//! The schemas live in the shared reference folder beside the repository
-//! (`../shared/reference/schemas`, or `$STYTCH_REFERENCE_SCHEMAS`). Without it the test says so
-//! and checks nothing.
+//! The schemas are the repository's copy in `tests/reference/schemas` (see the README there); a
+//! missing schema file fails the test.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -15,21 +14,19 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 use stytch_b2b_passwords_emulator::{Emulator, MemberSeed, OrganizationSeed};
 
-fn schema_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("STYTCH_REFERENCE_SCHEMAS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/schemas")
-        });
-    dir.is_dir().then_some(dir)
-}
-
 struct Schemas {
     dir: PathBuf,
     cache: HashMap<String, Value>,
 }
 
 impl Schemas {
+    fn new() -> Self {
+        Schemas {
+            dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/reference/schemas"),
+            cache: HashMap::new(),
+        }
+    }
+
     fn get(&mut self, name: &str) -> Value {
         if let Some(v) = self.cache.get(name) {
             return v.clone();
@@ -132,14 +129,7 @@ fn request(emulator: &Emulator, path: &str, body: Value, headers: &[(&str, &str)
 
 #[test]
 fn every_response_matches_its_schema() {
-    let Some(dir) = schema_dir() else {
-        eprintln!("schema_conformance: no reference schemas found; set STYTCH_REFERENCE_SCHEMAS to run it");
-        return;
-    };
-    let mut schemas = Schemas {
-        dir,
-        cache: HashMap::new(),
-    };
+    let mut schemas = Schemas::new();
     let pw = "quasar-Mauve-kettle-1987";
     let pw2 = "orbit-Saffron-lantern-2042";
     let e = Emulator::builder()
@@ -323,13 +313,7 @@ fn every_response_matches_its_schema() {
 
 #[test]
 fn the_checker_catches_missing_and_mistyped_fields() {
-    let Some(dir) = schema_dir() else {
-        return;
-    };
-    let mut schemas = Schemas {
-        dir,
-        cache: HashMap::new(),
-    };
+    let mut schemas = Schemas::new();
     let schema = schemas.get("api_b2b_password_v1_MigrateResponse");
     let body = json!({
         "request_id": "r", "member_id": "m", "member_created": "yes", "status_code": 200,
