@@ -42,6 +42,12 @@
 //! See `docs/EMULATOR.md` for what it models, what it does not, and the seed file format.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The README's examples run as doc tests, so the page a user reads first stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod api;
 mod control;
