@@ -21,7 +21,9 @@ fn read_json(path: PathBuf) -> Value {
 }
 
 fn schema(name: &str) -> Value {
-    read_json(manifest_path(&format!("tests/reference/schemas/{name}.json")))
+    read_json(manifest_path(&format!(
+        "tests/reference/schemas/{name}.json"
+    )))
 }
 
 fn fixture(name: &str) -> Value {
