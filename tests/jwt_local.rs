@@ -11,8 +11,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use bytes::Bytes;
-use jsonwebtoken::jwk::Jwk;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 use stytch_b2b_passwords::jwt::{
     Clock, JwksOptions, JwtError, JwtVerifyOptions, MalformedJwt, SessionJwtVerifier, MAX_JWT_LEN,
@@ -21,6 +19,10 @@ use stytch_b2b_passwords::transport::{
     transport_fn, Operation, TransportError, TransportErrorKind,
 };
 use stytch_b2b_passwords::{Error, PasswordsClient};
+
+#[path = "support/rs256.rs"]
+mod rs256;
+use rs256::b64;
 
 const PROJECT: &str = "project-test-6c2f3d0e-1b1a-4d4e-9a3f-000000000001";
 const SECRET: &str = "secret-test-jwt-verification";
@@ -171,10 +173,7 @@ fn response(status: u16, body: String) -> http::Response<Bytes> {
 
 /// The public JWK of a PEM key, as the JWKS endpoint serves it.
 fn jwk(pem: &[u8], kid: &str) -> Value {
-    let key = EncodingKey::from_rsa_pem(pem).unwrap();
-    let mut jwk = Jwk::from_encoding_key(&key, Algorithm::RS256).unwrap();
-    jwk.common.key_id = Some(kid.to_owned());
-    let mut value = serde_json::to_value(&jwk).unwrap();
+    let mut value = rs256::jwk(pem, kid);
     value["use"] = json!("sig");
     value
 }
@@ -213,17 +212,11 @@ fn claims(now: u64) -> Value {
 }
 
 fn sign_with(pem: &[u8], kid: Option<&str>, claims: &Value) -> String {
-    let mut header = Header::new(Algorithm::RS256);
-    header.kid = kid.map(str::to_owned);
-    jsonwebtoken::encode(&header, claims, &EncodingKey::from_rsa_pem(pem).unwrap()).unwrap()
+    rs256::sign(pem, &rs256::header("RS256", kid), claims)
 }
 
 fn sign(claims: &Value) -> String {
     sign_with(KEY_1, Some(KID_1), claims)
-}
-
-fn b64(data: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
 }
 
 /// A token with any header and claims, and a signature of junk: for checks that fail before the
@@ -577,14 +570,11 @@ async fn a_token_older_than_the_maximum_age_is_too_old() {
 async fn algorithms_other_than_rs256_are_unsupported() {
     let fx = Fixture::new();
     // HS256 with the public key's modulus as the secret: the classic confusion attack.
-    let mut header = Header::new(Algorithm::HS256);
-    header.kid = Some(KID_1.to_owned());
-    let hs = jsonwebtoken::encode(
-        &header,
+    let hs = rs256::sign_hs256(
+        b"public key bytes",
+        &rs256::header("HS256", Some(KID_1)),
         &claims(fx.now()),
-        &EncodingKey::from_secret(b"public key bytes"),
-    )
-    .unwrap();
+    );
     let err = fx.reject(&hs).await;
     assert!(
         matches!(&err, JwtError::UnsupportedAlgorithm { alg } if alg == "HS256"),
@@ -692,7 +682,6 @@ async fn a_payload_that_is_not_a_json_object_is_malformed() {
     let fx = Fixture::new();
     // Signed properly, so the payload is reached.
     let header = b64(format!(r#"{{"alg":"RS256","typ":"JWT","kid":"{KID_1}"}}"#).as_bytes());
-    let key = EncodingKey::from_rsa_pem(KEY_1).unwrap();
     for payload in [
         b64(b"[]"),
         b64(b"not json"),
@@ -700,8 +689,7 @@ async fn a_payload_that_is_not_a_json_object_is_malformed() {
         "%%%".to_owned(),
     ] {
         let message = format!("{header}.{payload}");
-        let signature =
-            jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::RS256).unwrap();
+        let signature = rs256::signature(KEY_1, &message);
         let jwt = format!("{message}.{signature}");
         assert!(
             matches!(

@@ -9,10 +9,10 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, USER_AGENT};
 use http::Method;
-use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
 
 use super::error::{shorten, JwtError};
+use super::rs256::RsaPublicKey;
 use crate::config::Config;
 use crate::error::{Error, ValidationError, ValidationProblem};
 use crate::transport::{HttpRequest, HttpTransport, Operation};
@@ -112,7 +112,7 @@ struct CacheState {
 /// The usable keys of one JWKS, by `kid`.
 #[derive(Default)]
 struct KeySet {
-    keys: HashMap<String, Arc<DecodingKey>>,
+    keys: HashMap<String, Arc<RsaPublicKey>>,
 }
 
 impl fmt::Debug for JwksCache {
@@ -206,7 +206,7 @@ impl JwksCache {
         now: SystemTime,
         config: &Config,
         transport: &dyn HttpTransport,
-    ) -> Result<Arc<DecodingKey>, JwtError> {
+    ) -> Result<Arc<RsaPublicKey>, JwtError> {
         // Fast path: fresh keys that hold `kid` (or stale ones while a failed fetch backs off).
         // The std lock is held for a lookup only.
         let seen_generation = {
@@ -285,11 +285,11 @@ impl JwksCache {
 /// The answer without a new fetch: the (possibly stale) key if there is one, else the last fetch's
 /// error, else an unknown key.
 fn previous_outcome(
-    stale_key: Option<Arc<DecodingKey>>,
+    stale_key: Option<Arc<RsaPublicKey>>,
     last_error: Option<&Arc<Error>>,
     kid: &str,
     refetched: bool,
-) -> Result<Arc<DecodingKey>, JwtError> {
+) -> Result<Arc<RsaPublicKey>, JwtError> {
     match (stale_key, last_error) {
         (Some(key), _) => Ok(key),
         (None, Some(error)) => Err(JwtError::JwksFetch(Arc::clone(error))),
@@ -357,7 +357,7 @@ fn key_set(body: JwksBody) -> KeySet {
 }
 
 /// An RSA signing key with a `kid`, whose `alg` (if given) is RS256.
-fn usable_key(jwk: &serde_json::Value) -> Option<(String, DecodingKey)> {
+fn usable_key(jwk: &serde_json::Value) -> Option<(String, RsaPublicKey)> {
     let field = |name: &str| jwk.get(name).and_then(serde_json::Value::as_str);
     if field("kty")? != "RSA" {
         return None;
@@ -369,7 +369,7 @@ fn usable_key(jwk: &serde_json::Value) -> Option<(String, DecodingKey)> {
         return None;
     }
     let kid = field("kid")?;
-    let key = DecodingKey::from_rsa_components(field("n")?, field("e")?).ok()?;
+    let key = RsaPublicKey::from_jwk_components(field("n")?, field("e")?)?;
     Some((kid.to_owned(), key))
 }
 
