@@ -63,7 +63,7 @@ pub(crate) struct Registered {
     pub(crate) times: Times,
 }
 
-/// A token's time claims, in Unix seconds.
+/// A token's time claims, in Unix seconds: what is checked again each time a cached token is used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Times {
     pub(crate) exp: i64,

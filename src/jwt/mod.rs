@@ -15,6 +15,10 @@
 //! Every failure is a [`JwtError`] naming the check. No input panics: tokens over
 //! [`MAX_JWT_LEN`] bytes are refused before parsing, and times use saturating arithmetic.
 //!
+//! A token verified once is remembered (by its SHA-256, up to
+//! [`JwksOptions::verified_token_capacity`]): seen again, it gets only the time checks, as long
+//! as the JWKS cache still holds the key that verified it.
+//!
 //! # Crate and backend
 //!
 //! The RS256 signature is checked with [`ring`] (`RSA_PKCS1_2048_8192_SHA256` over the JWK's
@@ -42,6 +46,7 @@ mod error;
 mod jwks;
 mod rs256;
 mod token;
+mod verified;
 
 use std::fmt;
 use std::sync::Arc;
@@ -59,6 +64,7 @@ pub use self::jwks::{JwksCache, JwksOptions, JWKS_OPERATION};
 use self::claims::{registered, session_claims, unix_secs, Times};
 use self::error::shorten;
 use self::token::{decode_b64, key_id, split};
+use self::verified::{token_hash, TokenHash, Verified};
 use crate::client::PasswordsClient;
 use crate::config::Config;
 use crate::error::Result;
@@ -204,6 +210,9 @@ impl PasswordsClient {
     /// only), the signature, `iss`, `aud`, `exp`, `nbf`, `iat` (not in the future), the age, then
     /// decodes the Stytch claims. Fails with [`Error::Jwt`](crate::Error::Jwt).
     ///
+    /// A token this client verified before (see [`JwksOptions::verified_token_capacity`]) is
+    /// answered from memory after the same key lookup and the time checks, with the same result.
+    ///
     /// ```no_run
     /// # async fn example(client: stytch_b2b_passwords::PasswordsClient, jwt: &str)
     /// # -> stytch_b2b_passwords::Result<()> {
@@ -275,11 +284,18 @@ async fn verify_session_jwt(
         }
         .into());
     }
+    let now_time = options.clock.now();
+    let hash = cache.verified().is_enabled().then(|| token_hash(jwt));
+    if let Some(hash) = &hash {
+        if let Some(answer) = remembered(config, transport, cache, hash, now_time, options).await {
+            return answer;
+        }
+    }
+
     let segments = split(jwt)?;
     let kid = key_id(segments.header)?;
     let signature = decode_b64(segments.signature).ok_or(MalformedJwt::Signature)?;
 
-    let now_time = options.clock.now();
     let key = cache.key(&kid, now_time, config, transport).await?;
     if !key.verifies(segments.signed.as_bytes(), &signature) {
         return Err(JwtError::BadSignature { kid: shorten(&kid) });
@@ -308,9 +324,56 @@ async fn verify_session_jwt(
             expected: project_id.to_owned(),
         });
     }
-    check_times(claims.times, now_time, options)?;
+    let times = claims.times;
+    check_times(times, now_time, options)?;
 
-    Ok(session_claims(map, claims)?)
+    let claims = session_claims(map, claims)?;
+    if let Some(hash) = hash {
+        let verified = Verified {
+            kid,
+            key,
+            times,
+            claims: claims.clone(),
+        };
+        let leeway = secs_i64(options.clock_tolerance);
+        cache
+            .verified()
+            .insert(hash, verified, unix_secs(now_time), leeway);
+    }
+    Ok(claims)
+}
+
+/// The answer for a token verified before, if it is remembered and the JWKS cache still gives
+/// the key that verified it (looked up as for a new token, so the TTL, refetches and fetch errors
+/// apply); `None` to verify it in full.
+async fn remembered(
+    config: &Config,
+    transport: &dyn HttpTransport,
+    cache: &JwksCache,
+    hash: &TokenHash,
+    now: SystemTime,
+    options: &JwtVerifyOptions,
+) -> Option<std::result::Result<SessionJwtClaims, JwtError>> {
+    let verified = cache.verified().get(hash)?;
+    let key = match cache.key(&verified.kid, now, config, transport).await {
+        Ok(key) => key,
+        Err(error) => return Some(Err(error)),
+    };
+    if !Arc::ptr_eq(&key, &verified.key) {
+        // The key for that `kid` changed since: check the token against the new one.
+        cache.verified().remove(hash);
+        return None;
+    }
+    cache.verified().count_hit();
+    Some(match check_times(verified.times, now, options) {
+        Ok(()) => Ok(verified.claims.clone()),
+        Err(error) => {
+            if matches!(error, JwtError::Expired { .. }) {
+                cache.verified().remove(hash);
+            }
+            Err(error)
+        }
+    })
 }
 
 /// `exp`, `nbf`, `iat` (not in the future) and the maximum age, at `now`.
