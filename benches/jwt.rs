@@ -1,4 +1,5 @@
-//! Session JWT verification throughput with the key already cached (no fetch), plus the cost of
+//! Session JWT verification throughput with the key already cached (no fetch): the full check
+//! (verified-token cache off), a token the verified-token cache already holds, and the cost of
 //! rejecting a forged token.
 //!
 //! ```text
@@ -8,7 +9,7 @@
 //!
 //! A plain `harness = false` binary: each case warms up for half a second, then runs for
 //! `JWT_BENCH_SECS` seconds (default 3) on one thread and reports verifications per second and
-//! the mean time per verification. A last case runs two threads (the machine has two cores).
+//! the mean time per verification. The last cases run two threads (the machine has two cores).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use ring::signature::{RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
 use serde_json::json;
-use stytch_b2b_passwords::jwt::{JwtError, JwtVerifyOptions};
+use stytch_b2b_passwords::jwt::{JwksOptions, JwtError, JwtVerifyOptions};
 use stytch_b2b_passwords::transport::transport_fn;
 use stytch_b2b_passwords::PasswordsClient;
 
@@ -47,10 +48,14 @@ fn main() {
         let body = jwks.clone();
         async move { Ok(http::Response::new(body)) }
     });
+    // The default client remembers verified tokens; `full` verifies every token in full.
     let client = PasswordsClient::builder(PROJECT, "secret-bench")
         .transport(transport)
         .build()
         .expect("client");
+    let full = client
+        .clone()
+        .with_jwks_options(JwksOptions::default().verified_token_capacity(0));
 
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -109,11 +114,13 @@ fn main() {
         jwt.len()
     );
     runtime.block_on(async {
-        // The first verification fetches the JWKS; every one after uses the cached key.
-        client
-            .authenticate_jwt_local(&jwt, options.clone())
-            .await
-            .expect("valid token");
+        // The first verification of each client fetches the JWKS; every one after uses the
+        // cached key.
+        for c in [&client, &full] {
+            c.authenticate_jwt_local(&jwt, options.clone())
+                .await
+                .expect("valid token");
+        }
 
         case(
             "baseline: ring RS256 signature check only",
@@ -129,10 +136,23 @@ fn main() {
             },
         )
         .await;
-        case("valid token, cached key (1 thread)", run_for, || async {
-            let claims = client.authenticate_jwt_local(&jwt, options.clone()).await;
-            assert!(claims.is_ok());
-        })
+        case(
+            "valid token, cached key, full check (1 thread)",
+            run_for,
+            || async {
+                let claims = full.authenticate_jwt_local(&jwt, options.clone()).await;
+                assert!(claims.is_ok());
+            },
+        )
+        .await;
+        case(
+            "valid token, verified-token cache hit (1 thread)",
+            run_for,
+            || async {
+                let claims = client.authenticate_jwt_local(&jwt, options.clone()).await;
+                assert!(claims.is_ok());
+            },
+        )
         .await;
         case("bad signature, cached key (1 thread)", run_for, || async {
             let err = client
@@ -164,11 +184,13 @@ fn main() {
         .await;
     });
 
-    two_threads(
-        "valid token, cached key (2 threads)",
-        &client,
-        &jwt,
-        run_for,
+    two_threads("valid token, full check (2 threads)", &full, &jwt, run_for);
+    two_threads("valid token, cache hit (2 threads)", &client, &jwt, run_for);
+    let cache = client.jwks_cache();
+    println!(
+        "Verified-token cache: {} hits, {} entries",
+        cache.verified_token_hits(),
+        cache.verified_token_count()
     );
     println!(
         "JWKS fetches during the whole run: {}",
