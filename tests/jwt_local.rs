@@ -1180,6 +1180,11 @@ fn defaults_are_as_documented() {
 // The verified-token cache.
 // ---------------------------------------------------------------------------------------------
 
+/// How many tokens the verified-token cache holds, and how many calls it answered.
+fn remembered(cache: &stytch_b2b_passwords::JwksCache) -> (usize, u64) {
+    (cache.verified_token_count(), cache.verified_token_hits())
+}
+
 /// A client remembering at most `capacity` verified tokens, with the given JWKS TTL.
 fn token_cache_fixture(capacity: usize, ttl: Duration) -> Fixture {
     Fixture::with(
@@ -1208,18 +1213,12 @@ async fn a_token_seen_again_is_answered_from_the_cache_after_the_time_checks() {
     let cache = fx.client.jwks_cache();
     let jwt = sign(&claims(fx.now()));
     let first = fx.verify(&jwt).await.unwrap();
-    assert_eq!(
-        (cache.verified_token_count(), cache.verified_token_hits()),
-        (1, 0)
-    );
+    assert_eq!(remembered(cache), (1, 0));
 
     fx.advance(10);
     let second = fx.verify(&jwt).await.unwrap();
     assert_eq!(second, first, "the same claims");
-    assert_eq!(
-        (cache.verified_token_count(), cache.verified_token_hits()),
-        (1, 1)
-    );
+    assert_eq!(remembered(cache), (1, 1));
     assert_eq!(fx.fetches(), 1);
 
     // The maximum age applies to a remembered token as to a new one, per call.
@@ -1241,20 +1240,14 @@ async fn a_token_seen_again_is_answered_from_the_cache_after_the_time_checks() {
     );
     assert_eq!(cache.verified_token_hits(), 2);
     fx.verify(&jwt).await.unwrap();
-    assert_eq!(
-        (cache.verified_token_count(), cache.verified_token_hits()),
-        (1, 3)
-    );
+    assert_eq!(remembered(cache), (1, 3));
 
     // Rejected tokens are not remembered.
     let forged = sign_with(KEY_2, Some(KID_1), &claims(fx.now()));
     for _ in 0..2 {
         assert_eq!(fx.reject(&forged).await.code(), "bad_signature");
     }
-    assert_eq!(
-        (cache.verified_token_count(), cache.verified_token_hits()),
-        (1, 3)
-    );
+    assert_eq!(remembered(cache), (1, 3));
 }
 
 #[tokio::test]
@@ -1276,10 +1269,7 @@ async fn a_cached_token_expires_with_its_exp_and_is_evicted() {
     assert_eq!(cache.verified_token_count(), 0, "the expired entry is gone");
     // Verified in full again, it fails the same way and is not remembered.
     assert_eq!(fx.reject(&jwt).await.code(), "expired");
-    assert_eq!(
-        (cache.verified_token_count(), cache.verified_token_hits()),
-        (0, 2)
-    );
+    assert_eq!(remembered(cache), (0, 2));
 }
 
 #[tokio::test]
@@ -1329,10 +1319,7 @@ async fn a_key_replaced_under_the_same_kid_is_checked_again_and_an_unchanged_one
     fx.advance(61);
     fx.verify(&jwt).await.unwrap();
     assert_eq!(fx.fetches(), 2);
-    assert_eq!(
-        (cache.verified_token_count(), cache.verified_token_hits()),
-        (1, 1)
-    );
+    assert_eq!(remembered(cache), (1, 1));
 
     // Key 1's kid now names key 2's material: the remembered token is checked against it.
     fx.serve(Reply::Keys(vec![jwk(KEY_2, KID_1)]));
@@ -1343,10 +1330,7 @@ async fn a_key_replaced_under_the_same_kid_is_checked_again_and_an_unchanged_one
         "{err:?}"
     );
     assert_eq!(fx.fetches(), 3);
-    assert_eq!(
-        (cache.verified_token_count(), cache.verified_token_hits()),
-        (0, 1)
-    );
+    assert_eq!(remembered(cache), (0, 1));
 }
 
 #[tokio::test]
@@ -1401,10 +1385,7 @@ async fn a_capacity_of_zero_turns_the_cache_off() {
     for _ in 0..3 {
         fx.verify(&jwt).await.unwrap();
     }
-    assert_eq!(
-        (cache.verified_token_count(), cache.verified_token_hits()),
-        (0, 0)
-    );
+    assert_eq!(remembered(cache), (0, 0));
     assert_eq!(fx.fetches(), 1);
 }
 
