@@ -345,7 +345,9 @@ async fn verify_session_jwt(
 
 /// The answer for a token verified before, if it is remembered and the JWKS cache still gives
 /// the key that verified it (looked up as for a new token, so the TTL, refetches and fetch errors
-/// apply); `None` to verify it in full.
+/// apply); `None` to verify it in full. The signature, issuer and audience checks are not run
+/// again: they depend only on the token, the key and the client's configuration, and a JWKS cache
+/// belongs to one configuration (clones of a client share both).
 async fn remembered(
     config: &Config,
     transport: &dyn HttpTransport,
