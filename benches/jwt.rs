@@ -1,4 +1,5 @@
-//! Session JWT verification throughput with the key already cached (no fetch), plus the cost of
+//! Session JWT verification throughput with the key already cached (no fetch): the full check
+//! (verified-token cache off), a token the verified-token cache already holds, and the cost of
 //! rejecting a forged token.
 //!
 //! ```text
@@ -8,19 +9,22 @@
 //!
 //! A plain `harness = false` binary: each case warms up for half a second, then runs for
 //! `JWT_BENCH_SECS` seconds (default 3) on one thread and reports verifications per second and
-//! the mean time per verification. A last case runs two threads (the machine has two cores).
+//! the mean time per verification. The last cases run two threads (the machine has two cores).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use base64::Engine as _;
 use bytes::Bytes;
-use jsonwebtoken::jwk::Jwk;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use ring::signature::{RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
 use serde_json::json;
-use stytch_b2b_passwords::jwt::{JwtError, JwtVerifyOptions};
+use stytch_b2b_passwords::jwt::{JwksOptions, JwtError, JwtVerifyOptions};
 use stytch_b2b_passwords::transport::transport_fn;
 use stytch_b2b_passwords::PasswordsClient;
+
+#[path = "../tests/support/rs256.rs"]
+mod rs256;
 
 const PROJECT: &str = "project-test-6c2f3d0e-1b1a-4d4e-9a3f-000000000001";
 const KEY: &[u8] = include_bytes!("../tests/fixtures/jwt/test-key-1.pem");
@@ -34,9 +38,7 @@ fn main() {
         .unwrap_or(3.0);
     let run_for = Duration::from_secs_f64(secs);
 
-    let encoding_key = EncodingKey::from_rsa_pem(KEY).expect("test key");
-    let mut jwk = Jwk::from_encoding_key(&encoding_key, Algorithm::RS256).expect("jwk");
-    jwk.common.key_id = Some(KID.to_owned());
+    let jwk = rs256::jwk(KEY, KID);
     let jwks =
         Bytes::from(json!({"keys": [jwk], "request_id": "bench", "status_code": 200}).to_string());
     let fetches = Arc::new(AtomicUsize::new(0));
@@ -46,10 +48,14 @@ fn main() {
         let body = jwks.clone();
         async move { Ok(http::Response::new(body)) }
     });
+    // The default client remembers verified tokens; `full` verifies every token in full.
     let client = PasswordsClient::builder(PROJECT, "secret-bench")
         .transport(transport)
         .build()
         .expect("client");
+    let full = client
+        .clone()
+        .with_jwks_options(JwksOptions::default().verified_token_capacity(0));
 
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -75,22 +81,27 @@ fn main() {
         "https://stytch.com/organization": {"organization_id": "organization-test-0001", "slug": "acme"},
         "plan": "enterprise"
     });
-    let mut header = Header::new(Algorithm::RS256);
-    header.kid = Some(KID.to_owned());
-    let jwt = jsonwebtoken::encode(&header, &claims, &encoding_key).expect("sign");
-    let mut forged_header = Header::new(Algorithm::RS256);
-    forged_header.kid = Some("forged-kid".to_owned());
-    let forged = jsonwebtoken::encode(&forged_header, &claims, &encoding_key).expect("sign");
+    let header = rs256::header("RS256", Some(KID));
+    let jwt = rs256::sign(KEY, &header, &claims);
+    let forged = rs256::sign(KEY, &rs256::header("RS256", Some("forged-kid")), &claims);
     // A real RS256 signature, but over other claims.
     let bad_signature = {
         let mut other = claims.clone();
         other["sub"] = json!("member-test-0002");
-        let other = jsonwebtoken::encode(&header, &other, &encoding_key).expect("sign");
+        let other = rs256::sign(KEY, &header, &other);
         let (signed, _) = jwt.rsplit_once('.').expect("three segments");
         let (_, signature) = other.rsplit_once('.').expect("three segments");
         format!("{signed}.{signature}")
     };
-    let decoding_key = jsonwebtoken::DecodingKey::from_jwk(&jwk).expect("decoding key");
+    let b64 = |field: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(jwk[field].as_str().expect("JWK field"))
+            .expect("base64url")
+    };
+    let public_key = RsaPublicKeyComponents {
+        n: b64("n"),
+        e: b64("e"),
+    };
 
     // Single-thread cases run on this thread, so its CPU time is theirs.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -103,32 +114,38 @@ fn main() {
         jwt.len()
     );
     runtime.block_on(async {
-        // The first verification fetches the JWKS; every one after uses the cached key.
-        client
-            .authenticate_jwt_local(&jwt, options.clone())
-            .await
-            .expect("valid token");
+        // The first verification of each client fetches the JWKS; every one after uses the
+        // cached key.
+        for c in [&client, &full] {
+            c.authenticate_jwt_local(&jwt, options.clone())
+                .await
+                .expect("valid token");
+        }
 
         case(
-            "baseline: jsonwebtoken RS256 signature check only",
+            "baseline: ring RS256 signature check only",
             run_for,
             || async {
                 let (signed, signature) = jwt.rsplit_once('.').expect("three segments");
-                let ok = jsonwebtoken::crypto::verify(
-                    signature,
-                    signed.as_bytes(),
-                    &decoding_key,
-                    Algorithm::RS256,
-                );
-                assert!(matches!(ok, Ok(true)));
+                let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(signature)
+                    .expect("base64url");
+                let ok =
+                    public_key.verify(&RSA_PKCS1_2048_8192_SHA256, signed.as_bytes(), &signature);
+                assert!(ok.is_ok());
             },
         )
         .await;
-        case("valid token, cached key (1 thread)", run_for, || async {
-            let claims = client.authenticate_jwt_local(&jwt, options.clone()).await;
-            assert!(claims.is_ok());
-        })
-        .await;
+        for (name, verifier) in [
+            ("valid token, cached key, full check (1 thread)", &full),
+            ("valid token, verified-token cache hit (1 thread)", &client),
+        ] {
+            case(name, run_for, || async {
+                let claims = verifier.authenticate_jwt_local(&jwt, options.clone()).await;
+                assert!(claims.is_ok());
+            })
+            .await;
+        }
         case("bad signature, cached key (1 thread)", run_for, || async {
             let err = client
                 .authenticate_jwt_local(&bad_signature, options.clone())
@@ -159,14 +176,28 @@ fn main() {
         .await;
     });
 
-    // Two threads verifying at once, sharing one client (and cache).
+    two_threads("valid token, full check (2 threads)", &full, &jwt, run_for);
+    two_threads("valid token, cache hit (2 threads)", &client, &jwt, run_for);
+    let cache = client.jwks_cache();
+    println!(
+        "Verified-token cache: {} hits, {} entries",
+        cache.verified_token_hits(),
+        cache.verified_token_count()
+    );
+    println!(
+        "JWKS fetches during the whole run: {}",
+        fetches.load(Ordering::Relaxed)
+    );
+}
+
+/// Two threads verifying `jwt` at once for `run_for`, sharing `client` (and its caches).
+fn two_threads(name: &str, client: &PasswordsClient, jwt: &str, run_for: Duration) {
     let start = Instant::now();
     let done = Arc::new(AtomicUsize::new(0));
     let threads: Vec<_> = (0..2)
         .map(|_| {
             let client = client.clone();
-            let jwt = jwt.clone();
-            let options = options.clone();
+            let jwt = jwt.to_owned();
             let done = Arc::clone(&done);
             std::thread::spawn(move || {
                 let rt = tokio::runtime::Builder::new_current_thread()
@@ -175,7 +206,9 @@ fn main() {
                 rt.block_on(async {
                     let mut n = 0usize;
                     while start.elapsed() < run_for {
-                        let ok = client.authenticate_jwt_local(&jwt, options.clone()).await;
+                        let ok = client
+                            .authenticate_jwt_local(&jwt, JwtVerifyOptions::default())
+                            .await;
                         assert!(ok.is_ok());
                         n += 1;
                     }
@@ -187,16 +220,7 @@ fn main() {
     for t in threads {
         t.join().expect("bench thread");
     }
-    report(
-        "valid token, cached key (2 threads)",
-        done.load(Ordering::Relaxed),
-        start.elapsed(),
-    );
-
-    println!(
-        "JWKS fetches during the whole run: {}",
-        fetches.load(Ordering::Relaxed)
-    );
+    report(name, done.load(Ordering::Relaxed), start.elapsed());
 }
 
 async fn case<F, Fut>(name: &str, run_for: Duration, mut f: F)

@@ -1,5 +1,6 @@
 //! Local session JWT verification: every check, the JWKS cache (lazy fetch, TTL, rotation,
-//! refetch rate limit, single flight, failures), and secrecy of the token in errors.
+//! refetch rate limit, single flight, failures), the verified-token cache (hit, expiry, rotation
+//! and revocation, capacity), and secrecy of the token in errors.
 //!
 //! Tokens are signed here with the committed test keys in `tests/fixtures/jwt/`; the JWKS is
 //! served by a `transport_fn` fake that counts fetches. Nothing touches the network.
@@ -11,8 +12,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use bytes::Bytes;
-use jsonwebtoken::jwk::Jwk;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 use stytch_b2b_passwords::jwt::{
     Clock, JwksOptions, JwtError, JwtVerifyOptions, MalformedJwt, SessionJwtVerifier, MAX_JWT_LEN,
@@ -21,6 +20,10 @@ use stytch_b2b_passwords::transport::{
     transport_fn, Operation, TransportError, TransportErrorKind,
 };
 use stytch_b2b_passwords::{Error, PasswordsClient};
+
+#[path = "support/rs256.rs"]
+mod rs256;
+use rs256::b64;
 
 const PROJECT: &str = "project-test-6c2f3d0e-1b1a-4d4e-9a3f-000000000001";
 const SECRET: &str = "secret-test-jwt-verification";
@@ -171,10 +174,7 @@ fn response(status: u16, body: String) -> http::Response<Bytes> {
 
 /// The public JWK of a PEM key, as the JWKS endpoint serves it.
 fn jwk(pem: &[u8], kid: &str) -> Value {
-    let key = EncodingKey::from_rsa_pem(pem).unwrap();
-    let mut jwk = Jwk::from_encoding_key(&key, Algorithm::RS256).unwrap();
-    jwk.common.key_id = Some(kid.to_owned());
-    let mut value = serde_json::to_value(&jwk).unwrap();
+    let mut value = rs256::jwk(pem, kid);
     value["use"] = json!("sig");
     value
 }
@@ -213,17 +213,11 @@ fn claims(now: u64) -> Value {
 }
 
 fn sign_with(pem: &[u8], kid: Option<&str>, claims: &Value) -> String {
-    let mut header = Header::new(Algorithm::RS256);
-    header.kid = kid.map(str::to_owned);
-    jsonwebtoken::encode(&header, claims, &EncodingKey::from_rsa_pem(pem).unwrap()).unwrap()
+    rs256::sign(pem, &rs256::header("RS256", kid), claims)
 }
 
 fn sign(claims: &Value) -> String {
     sign_with(KEY_1, Some(KID_1), claims)
-}
-
-fn b64(data: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
 }
 
 /// A token with any header and claims, and a signature of junk: for checks that fail before the
@@ -577,14 +571,11 @@ async fn a_token_older_than_the_maximum_age_is_too_old() {
 async fn algorithms_other_than_rs256_are_unsupported() {
     let fx = Fixture::new();
     // HS256 with the public key's modulus as the secret: the classic confusion attack.
-    let mut header = Header::new(Algorithm::HS256);
-    header.kid = Some(KID_1.to_owned());
-    let hs = jsonwebtoken::encode(
-        &header,
+    let hs = rs256::sign_hs256(
+        b"public key bytes",
+        &rs256::header("HS256", Some(KID_1)),
         &claims(fx.now()),
-        &EncodingKey::from_secret(b"public key bytes"),
-    )
-    .unwrap();
+    );
     let err = fx.reject(&hs).await;
     assert!(
         matches!(&err, JwtError::UnsupportedAlgorithm { alg } if alg == "HS256"),
@@ -692,7 +683,6 @@ async fn a_payload_that_is_not_a_json_object_is_malformed() {
     let fx = Fixture::new();
     // Signed properly, so the payload is reached.
     let header = b64(format!(r#"{{"alg":"RS256","typ":"JWT","kid":"{KID_1}"}}"#).as_bytes());
-    let key = EncodingKey::from_rsa_pem(KEY_1).unwrap();
     for payload in [
         b64(b"[]"),
         b64(b"not json"),
@@ -700,8 +690,7 @@ async fn a_payload_that_is_not_a_json_object_is_malformed() {
         "%%%".to_owned(),
     ] {
         let message = format!("{header}.{payload}");
-        let signature =
-            jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::RS256).unwrap();
+        let signature = rs256::signature(KEY_1, &message);
         let jwt = format!("{message}.{signature}");
         assert!(
             matches!(
@@ -1185,4 +1174,238 @@ fn defaults_are_as_documented() {
     let jwks = JwksOptions::default();
     assert_eq!(jwks.ttl, Duration::from_secs(600));
     assert_eq!(jwks.min_refetch_interval, Duration::from_secs(30));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The verified-token cache.
+// ---------------------------------------------------------------------------------------------
+
+/// How many tokens the verified-token cache holds, and how many calls it answered.
+fn remembered(cache: &stytch_b2b_passwords::JwksCache) -> (usize, u64) {
+    (cache.verified_token_count(), cache.verified_token_hits())
+}
+
+/// A client remembering at most `capacity` verified tokens, with the given JWKS TTL.
+fn token_cache_fixture(capacity: usize, ttl: Duration) -> Fixture {
+    Fixture::with(
+        None,
+        Duration::ZERO,
+        JwksOptions::default()
+            .verified_token_capacity(capacity)
+            .ttl(ttl),
+    )
+}
+
+#[test]
+fn the_verified_token_cache_is_bounded_by_default() {
+    assert_eq!(JwksOptions::default().verified_token_capacity, 1024);
+    assert_eq!(
+        JwksOptions::default()
+            .verified_token_capacity(0)
+            .verified_token_capacity,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_token_seen_again_is_answered_from_the_cache_after_the_time_checks() {
+    let fx = Fixture::new();
+    let cache = fx.client.jwks_cache();
+    let jwt = sign(&claims(fx.now()));
+    let first = fx.verify(&jwt).await.unwrap();
+    assert_eq!(remembered(cache), (1, 0));
+
+    fx.advance(10);
+    let second = fx.verify(&jwt).await.unwrap();
+    assert_eq!(second, first, "the same claims");
+    assert_eq!(remembered(cache), (1, 1));
+    assert_eq!(fx.fetches(), 1);
+
+    // The maximum age applies to a remembered token as to a new one, per call.
+    let strict = fx.options().max_age(Duration::from_secs(5));
+    let err = fx
+        .client
+        .authenticate_jwt_local(&jwt, strict)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.as_jwt(),
+            Some(JwtError::TooOld {
+                age_secs: 10,
+                max_age_secs: 5
+            })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(cache.verified_token_hits(), 2);
+    fx.verify(&jwt).await.unwrap();
+    assert_eq!(remembered(cache), (1, 3));
+
+    // Rejected tokens are not remembered.
+    let forged = sign_with(KEY_2, Some(KID_1), &claims(fx.now()));
+    for _ in 0..2 {
+        assert_eq!(fx.reject(&forged).await.code(), "bad_signature");
+    }
+    assert_eq!(remembered(cache), (1, 3));
+}
+
+#[tokio::test]
+async fn a_cached_token_expires_with_its_exp_and_is_evicted() {
+    let fx = Fixture::new();
+    let cache = fx.client.jwks_cache();
+    let jwt = sign(&claims(fx.now()));
+    fx.verify(&jwt).await.unwrap();
+    // exp is T0 + 300, the clock tolerance 5 s (and the maximum age 300 s).
+    fx.advance(299);
+    fx.verify(&jwt).await.unwrap();
+    assert_eq!(cache.verified_token_hits(), 1);
+    fx.advance(6);
+    let err = fx.reject(&jwt).await;
+    assert!(
+        matches!(err, JwtError::Expired { expired_at, now } if expired_at == T0 as i64 + 300 && now == T0 as i64 + 305),
+        "{err:?}"
+    );
+    assert_eq!(cache.verified_token_count(), 0, "the expired entry is gone");
+    // Verified in full again, it fails the same way and is not remembered.
+    assert_eq!(fx.reject(&jwt).await.code(), "expired");
+    assert_eq!(remembered(cache), (0, 2));
+}
+
+#[tokio::test]
+async fn a_key_gone_from_a_refetched_jwks_evicts_its_tokens() {
+    let fx = Fixture::new();
+    let cache = fx.client.jwks_cache();
+    let old = sign(&claims(fx.now()));
+    fx.verify(&old).await.unwrap();
+    assert_eq!(cache.verified_token_count(), 1);
+
+    // Stytch rotates: key 1 is revoked, key 2 signs. A key-2 token makes the cache refetch.
+    fx.serve(Reply::Keys(vec![jwk(KEY_2, KID_2)]));
+    let new = sign_with(KEY_2, Some(KID_2), &claims(fx.now()));
+    fx.verify(&new).await.unwrap();
+    assert_eq!(fx.fetches(), 2);
+    assert_eq!(
+        cache.verified_token_count(),
+        1,
+        "only the key-2 token is left"
+    );
+
+    // The old token is refused as without the cache: its key is unknown (refetch rate limited).
+    let err = fx.reject(&old).await;
+    assert!(
+        matches!(
+            &err,
+            JwtError::UnknownKey {
+                refetched: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    fx.verify(&new).await.unwrap();
+    assert_eq!(cache.verified_token_hits(), 1);
+}
+
+#[tokio::test]
+async fn a_key_replaced_under_the_same_kid_is_checked_again_and_an_unchanged_one_is_not() {
+    // The JWKS is refetched after 60 s; the token lives 300 s.
+    let fx = token_cache_fixture(16, Duration::from_secs(60));
+    let cache = fx.client.jwks_cache();
+    let jwt = sign(&claims(fx.now()));
+    fx.verify(&jwt).await.unwrap();
+
+    // A refetch that serves the same key keeps the token remembered.
+    fx.advance(61);
+    fx.verify(&jwt).await.unwrap();
+    assert_eq!(fx.fetches(), 2);
+    assert_eq!(remembered(cache), (1, 1));
+
+    // Key 1's kid now names key 2's material: the remembered token is checked against it.
+    fx.serve(Reply::Keys(vec![jwk(KEY_2, KID_1)]));
+    fx.advance(61);
+    let err = fx.reject(&jwt).await;
+    assert!(
+        matches!(&err, JwtError::BadSignature { kid } if kid == KID_1),
+        "{err:?}"
+    );
+    assert_eq!(fx.fetches(), 3);
+    assert_eq!(remembered(cache), (0, 1));
+}
+
+#[tokio::test]
+async fn the_cache_holds_at_most_its_capacity_dropping_expired_then_soonest_to_expire() {
+    let fx = token_cache_fixture(2, Duration::from_secs(600));
+    let cache = fx.client.jwks_cache();
+    let token = |sub: &str, lifetime: u64| {
+        let mut c = claims(fx.now());
+        c["sub"] = json!(sub);
+        c["exp"] = json!(fx.now() + lifetime);
+        sign(&c)
+    };
+    let long = token("member-test-long", 300);
+    let short = token("member-test-short", 100);
+    let middle = token("member-test-middle", 200);
+    fx.verify(&long).await.unwrap();
+    fx.verify(&short).await.unwrap();
+    assert_eq!(cache.verified_token_count(), 2);
+    // Full: the entry that expires soonest (`short`) makes room.
+    fx.verify(&middle).await.unwrap();
+    assert_eq!(cache.verified_token_count(), 2);
+    fx.verify(&long).await.unwrap();
+    fx.verify(&middle).await.unwrap();
+    assert_eq!(cache.verified_token_hits(), 2);
+    fx.verify(&short).await.unwrap();
+    assert_eq!(
+        cache.verified_token_hits(),
+        2,
+        "`short` was verified in full again"
+    );
+    assert_eq!(cache.verified_token_count(), 2);
+
+    // Expired entries go first: at T0 + 250, `short` has expired and makes room for `fresh`.
+    fx.advance(250);
+    let fresh = token("member-test-fresh", 300);
+    fx.verify(&fresh).await.unwrap();
+    assert_eq!(cache.verified_token_count(), 2);
+    fx.verify(&long).await.unwrap();
+    fx.verify(&fresh).await.unwrap();
+    assert_eq!(
+        cache.verified_token_hits(),
+        4,
+        "`long` and `fresh` are both remembered"
+    );
+}
+
+#[tokio::test]
+async fn a_capacity_of_zero_turns_the_cache_off() {
+    let fx = token_cache_fixture(0, Duration::from_secs(600));
+    let cache = fx.client.jwks_cache();
+    let jwt = sign(&claims(fx.now()));
+    for _ in 0..3 {
+        fx.verify(&jwt).await.unwrap();
+    }
+    assert_eq!(remembered(cache), (0, 0));
+    assert_eq!(fx.fetches(), 1);
+}
+
+#[tokio::test]
+async fn concurrent_verifications_of_one_token_remember_it_once() {
+    let fx = Arc::new(Fixture::new());
+    let jwt = sign(&claims(fx.now()));
+    let tasks: Vec<_> = (0..64)
+        .map(|_| {
+            let fx = Arc::clone(&fx);
+            let jwt = jwt.clone();
+            tokio::spawn(async move { fx.verify(&jwt).await.map(|c| c.member_id) })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap(), "member-test-0001");
+    }
+    let cache = fx.client.jwks_cache();
+    assert_eq!(cache.verified_token_count(), 1);
+    assert_eq!(fx.fetches(), 1);
+    fx.verify(&jwt).await.unwrap();
+    assert!(cache.verified_token_hits() >= 1);
 }

@@ -60,6 +60,12 @@ pub struct SessionJwtClaims {
 pub(crate) struct Registered {
     pub(crate) iss: String,
     pub(crate) aud: Vec<String>,
+    pub(crate) times: Times,
+}
+
+/// A token's time claims, in Unix seconds: what is checked again each time a cached token is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Times {
     pub(crate) exp: i64,
     pub(crate) iat: i64,
     pub(crate) nbf: Option<i64>,
@@ -88,9 +94,7 @@ pub(crate) fn registered(map: &Map<String, Value>) -> Result<Registered, Malform
     Ok(Registered {
         iss,
         aud,
-        exp,
-        iat,
-        nbf,
+        times: Times { exp, iat, nbf },
     })
 }
 
@@ -214,12 +218,10 @@ pub(crate) fn session_claims(
         "https://stytch.com/organization.slug",
     )?;
 
-    let issued_at = system_time(registered.iat, "iat")?;
-    let token_expires_at = system_time(registered.exp, "exp")?;
-    let not_before = registered
-        .nbf
-        .map(|nbf| system_time(nbf, "nbf"))
-        .transpose()?;
+    let times = registered.times;
+    let issued_at = system_time(times.iat, "iat")?;
+    let token_expires_at = system_time(times.exp, "exp")?;
+    let not_before = times.nbf.map(|nbf| system_time(nbf, "nbf")).transpose()?;
 
     map.retain(|name, _| {
         !REGISTERED_CLAIMS.contains(&name.as_str()) && !name.starts_with(STYTCH_CLAIM_PREFIX)

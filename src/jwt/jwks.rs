@@ -1,5 +1,6 @@
 //! The project's JWKS: fetched through the client's transport, cached with a TTL, refetched
-//! (rate limited) when a token names an unknown key, one fetch at a time.
+//! (rate limited) when a token names an unknown key, one fetch at a time. It also holds the
+//! verified-token cache, since a refetched JWKS decides which of its entries stay.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -9,10 +10,11 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, USER_AGENT};
 use http::Method;
-use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
 
 use super::error::{shorten, JwtError};
+use super::rs256::RsaPublicKey;
+use super::verified::VerifiedTokens;
 use crate::config::Config;
 use crate::error::{Error, ValidationError, ValidationProblem};
 use crate::transport::{HttpRequest, HttpTransport, Operation};
@@ -30,7 +32,8 @@ pub const JWKS_OPERATION: &str = "sessions.jwks";
 ///
 /// let options = JwksOptions::default()
 ///     .ttl(Duration::from_secs(300))
-///     .min_refetch_interval(Duration::from_secs(60));
+///     .min_refetch_interval(Duration::from_secs(60))
+///     .verified_token_capacity(10_000);
 /// assert_eq!(options.ttl, Duration::from_secs(300));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +45,16 @@ pub struct JwksOptions {
     /// between a failed fetch and the next attempt. This is what keeps a flood of forged tokens
     /// (or an outage) from turning into a flood of fetches. Default 30 seconds.
     pub min_refetch_interval: Duration,
+    /// How many verified session JWTs are remembered, so that a token seen again is accepted
+    /// after only the time checks (`exp`, `nbf`, `iat`, the maximum age, all re-run at each use)
+    /// and costs a few microseconds instead of an RSA check. 0 turns this off. Default 1024
+    /// (each entry holds a token's claims: about 1 to 2 KiB for a typical session).
+    ///
+    /// Tokens are stored under their SHA-256, never as text. An entry is used only while the JWKS
+    /// cache still holds the key that verified it, so key rotation, the JWKS TTL and a revoked key
+    /// (gone from a refetched JWKS, which evicts its tokens) apply exactly as without the cache.
+    /// At capacity, expired entries go first, then the one that expires soonest.
+    pub verified_token_capacity: usize,
 }
 
 impl Default for JwksOptions {
@@ -49,6 +62,7 @@ impl Default for JwksOptions {
         Self {
             ttl: Duration::from_secs(600),
             min_refetch_interval: Duration::from_secs(30),
+            verified_token_capacity: 1024,
         }
     }
 }
@@ -65,6 +79,13 @@ impl JwksOptions {
     #[must_use]
     pub fn min_refetch_interval(mut self, interval: Duration) -> Self {
         self.min_refetch_interval = interval;
+        self
+    }
+
+    /// Sets [`JwksOptions::verified_token_capacity`] (0 turns the verified-token cache off).
+    #[must_use]
+    pub fn verified_token_capacity(mut self, capacity: usize) -> Self {
+        self.verified_token_capacity = capacity;
         self
     }
 }
@@ -85,10 +106,13 @@ impl JwksOptions {
 ///
 /// Time is the verification's clock ([`JwtVerifyOptions::clock`](crate::jwt::JwtVerifyOptions)),
 /// so tests can move it.
+///
+/// It also remembers verified tokens, up to [`JwksOptions::verified_token_capacity`].
 pub struct JwksCache {
     options: JwksOptions,
     state: Mutex<CacheState>,
     fetch_lock: async_lock::Mutex<()>,
+    verified: VerifiedTokens,
 }
 
 #[derive(Default)]
@@ -112,7 +136,7 @@ struct CacheState {
 /// The usable keys of one JWKS, by `kid`.
 #[derive(Default)]
 struct KeySet {
-    keys: HashMap<String, Arc<DecodingKey>>,
+    keys: HashMap<String, Arc<RsaPublicKey>>,
 }
 
 impl fmt::Debug for JwksCache {
@@ -129,6 +153,7 @@ impl fmt::Debug for JwksCache {
             .field("kids", &kids)
             .field("fetched_at", &state.fetched_at)
             .field("fetches", &state.fetches)
+            .field("verified_tokens", &self.verified.len())
             .finish()
     }
 }
@@ -150,6 +175,7 @@ impl JwksCache {
     /// An empty cache. Makes no network call.
     pub fn new(options: JwksOptions) -> Self {
         Self {
+            verified: VerifiedTokens::new(options.verified_token_capacity),
             options,
             state: Mutex::new(CacheState::default()),
             fetch_lock: async_lock::Mutex::new(()),
@@ -176,6 +202,21 @@ impl JwksCache {
             .unwrap_or_default();
         kids.sort_unstable();
         kids
+    }
+
+    /// How many verified tokens are remembered now.
+    pub fn verified_token_count(&self) -> usize {
+        self.verified.len()
+    }
+
+    /// How many verifications were answered from the remembered tokens (each still had its time
+    /// checks run).
+    pub fn verified_token_hits(&self) -> u64 {
+        self.verified.hits()
+    }
+
+    pub(crate) fn verified(&self) -> &VerifiedTokens {
+        &self.verified
     }
 
     fn lock_state(&self) -> MutexGuard<'_, CacheState> {
@@ -206,7 +247,7 @@ impl JwksCache {
         now: SystemTime,
         config: &Config,
         transport: &dyn HttpTransport,
-    ) -> Result<Arc<DecodingKey>, JwtError> {
+    ) -> Result<Arc<RsaPublicKey>, JwtError> {
         // Fast path: fresh keys that hold `kid` (or stale ones while a failed fetch backs off).
         // The std lock is held for a lookup only.
         let seen_generation = {
@@ -261,7 +302,14 @@ impl JwksCache {
         let mut state = self.lock_state();
         state.generation = state.generation.wrapping_add(1);
         match outcome {
-            Ok(keys) => {
+            Ok(mut keys) => {
+                if let Some(old) = &state.keys {
+                    keys.keep_unchanged(old);
+                }
+                // Remembered tokens stay only if the key that verified them is still served.
+                self.verified.retain_keys(|kid, key| {
+                    keys.keys.get(kid).is_some_and(|now| Arc::ptr_eq(now, key))
+                });
                 let key = keys.keys.get(kid).map(Arc::clone);
                 state.keys = Some(Arc::new(keys));
                 state.fetched_at = Some(now);
@@ -285,11 +333,11 @@ impl JwksCache {
 /// The answer without a new fetch: the (possibly stale) key if there is one, else the last fetch's
 /// error, else an unknown key.
 fn previous_outcome(
-    stale_key: Option<Arc<DecodingKey>>,
+    stale_key: Option<Arc<RsaPublicKey>>,
     last_error: Option<&Arc<Error>>,
     kid: &str,
     refetched: bool,
-) -> Result<Arc<DecodingKey>, JwtError> {
+) -> Result<Arc<RsaPublicKey>, JwtError> {
     match (stale_key, last_error) {
         (Some(key), _) => Ok(key),
         (None, Some(error)) => Err(JwtError::JwksFetch(Arc::clone(error))),
@@ -356,8 +404,24 @@ fn key_set(body: JwksBody) -> KeySet {
     KeySet { keys }
 }
 
+impl KeySet {
+    /// Takes `old`'s `Arc` for every key that did not change, so that a refetch which serves the
+    /// same key keeps the tokens it verified (they are matched by `Arc` identity).
+    fn keep_unchanged(&mut self, old: &KeySet) {
+        for (kid, key) in &mut self.keys {
+            if let Some(previous) = old
+                .keys
+                .get(kid)
+                .filter(|previous| previous.as_ref() == key.as_ref())
+            {
+                *key = Arc::clone(previous);
+            }
+        }
+    }
+}
+
 /// An RSA signing key with a `kid`, whose `alg` (if given) is RS256.
-fn usable_key(jwk: &serde_json::Value) -> Option<(String, DecodingKey)> {
+fn usable_key(jwk: &serde_json::Value) -> Option<(String, RsaPublicKey)> {
     let field = |name: &str| jwk.get(name).and_then(serde_json::Value::as_str);
     if field("kty")? != "RSA" {
         return None;
@@ -369,7 +433,7 @@ fn usable_key(jwk: &serde_json::Value) -> Option<(String, DecodingKey)> {
         return None;
     }
     let kid = field("kid")?;
-    let key = DecodingKey::from_rsa_components(field("n")?, field("e")?).ok()?;
+    let key = RsaPublicKey::from_jwk_components(field("n")?, field("e")?)?;
     Some((kid.to_owned(), key))
 }
 

@@ -15,20 +15,20 @@
 //! Every failure is a [`JwtError`] naming the check. No input panics: tokens over
 //! [`MAX_JWT_LEN`] bytes are refused before parsing, and times use saturating arithmetic.
 //!
+//! A token verified once is remembered (by its SHA-256, up to
+//! [`JwksOptions::verified_token_capacity`]): seen again, it gets only the time checks, as long
+//! as the JWKS cache still holds the key that verified it.
+//!
 //! # Crate and backend
 //!
-//! Parsing the header and checking the signature use [`jsonwebtoken`] 10 with
-//! `default-features = false, features = ["rust_crypto"]`: the RustCrypto backend (`rsa`,
-//! `sha2`), pure Rust, so the `jwt` feature needs no C toolchain (unlike `aws-lc-rs`) and builds
-//! anywhere the core does. The `rsa` crate's known timing side channel (RUSTSEC-2023-0071) is in
-//! private-key operations; verification uses only the public key. The signature is checked with
-//! `jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER` named explicitly, not the process-wide
-//! default provider, so the verification cannot panic even if another crate in the build enables
-//! jsonwebtoken's `aws_lc_rs` feature too (jsonwebtoken then has no default provider).
-//!
-//! The claim checks are done here rather than with `jsonwebtoken::Validation`: its time checks
-//! read the system clock, while these read [`JwtVerifyOptions::clock`] (tests move it), and its
-//! errors do not tell `iat`-in-the-future or too-old apart.
+//! The RS256 signature is checked with [`ring`] (`RSA_PKCS1_2048_8192_SHA256` over the JWK's
+//! `n` and `e`): about ten times faster than the pure-Rust `rsa` crate, which also carries a
+//! RustSec advisory. ring is already built for rustls in every build with the `hyper` feature.
+//! Nothing is installed process-wide, so an application using `jsonwebtoken` or ring with other
+//! settings is unaffected. The header and claims are base64url + `serde_json`, read here: the
+//! two header fields needed (`alg`, `kid`) do not justify a JWT crate, and the claim checks read
+//! [`JwtVerifyOptions::clock`] (tests move it) and tell every failure apart, which a generic
+//! validator does not.
 //!
 //! ```no_run
 //! use stytch_b2b_passwords::jwt::{JwtVerifyOptions, SessionJwtVerifier};
@@ -44,14 +44,15 @@
 mod claims;
 mod error;
 mod jwks;
+mod rs256;
+mod token;
+mod verified;
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use base64::Engine as _;
-use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::{Map, Value};
 
 pub use self::claims::{
@@ -60,8 +61,10 @@ pub use self::claims::{
 pub use self::error::{JwtError, MalformedJwt};
 pub use self::jwks::{JwksCache, JwksOptions, JWKS_OPERATION};
 
-use self::claims::{registered, session_claims, unix_secs};
+use self::claims::{registered, session_claims, unix_secs, Times};
 use self::error::shorten;
+use self::token::{decode_b64, key_id, split};
+use self::verified::{token_hash, TokenHash, Verified};
 use crate::client::PasswordsClient;
 use crate::config::Config;
 use crate::error::Result;
@@ -207,6 +210,9 @@ impl PasswordsClient {
     /// only), the signature, `iss`, `aud`, `exp`, `nbf`, `iat` (not in the future), the age, then
     /// decodes the Stytch claims. Fails with [`Error::Jwt`](crate::Error::Jwt).
     ///
+    /// A token this client verified before (see [`JwksOptions::verified_token_capacity`]) is
+    /// answered from memory after the same key lookup and the time checks, with the same result.
+    ///
     /// ```no_run
     /// # async fn example(client: stytch_b2b_passwords::PasswordsClient, jwt: &str)
     /// # -> stytch_b2b_passwords::Result<()> {
@@ -278,19 +284,24 @@ async fn verify_session_jwt(
         }
         .into());
     }
-    let (signed, header_b64, payload_b64, signature_b64) = split(jwt)?;
-    let kid = key_id(jwt, header_b64)?;
-    let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(signature_b64)
-        .map_err(|_| MalformedJwt::Signature)?;
-
     let now_time = options.clock.now();
-    let key = cache.key(&kid, now_time, config, transport).await?;
-    verify_signature(&key, signed, &signature, &kid)?;
+    let hash = cache.verified().is_enabled().then(|| token_hash(jwt));
+    if let Some(hash) = &hash {
+        if let Some(answer) = remembered(config, transport, cache, hash, now_time, options).await {
+            return answer;
+        }
+    }
 
-    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload_b64)
-        .map_err(|_| MalformedJwt::Claims)?;
+    let segments = split(jwt)?;
+    let kid = key_id(segments.header)?;
+    let signature = decode_b64(segments.signature).ok_or(MalformedJwt::Signature)?;
+
+    let key = cache.key(&kid, now_time, config, transport).await?;
+    if !key.verifies(segments.signed.as_bytes(), &signature) {
+        return Err(JwtError::BadSignature { kid: shorten(&kid) });
+    }
+
+    let payload = decode_b64(segments.payload).ok_or(MalformedJwt::Claims)?;
     let map: Map<String, Value> =
         serde_json::from_slice(&payload).map_err(|_| MalformedJwt::Claims)?;
     let claims = registered(&map)?;
@@ -313,16 +324,75 @@ async fn verify_session_jwt(
             expected: project_id.to_owned(),
         });
     }
+    let times = claims.times;
+    check_times(times, now_time, options)?;
 
-    let now = unix_secs(now_time);
+    let claims = session_claims(map, claims)?;
+    if let Some(hash) = hash {
+        let verified = Verified {
+            kid,
+            key,
+            times,
+            claims: claims.clone(),
+        };
+        let leeway = secs_i64(options.clock_tolerance);
+        cache
+            .verified()
+            .insert(hash, verified, unix_secs(now_time), leeway);
+    }
+    Ok(claims)
+}
+
+/// The answer for a token verified before, if it is remembered and the JWKS cache still gives
+/// the key that verified it (looked up as for a new token, so the TTL, refetches and fetch errors
+/// apply); `None` to verify it in full. The signature, issuer and audience checks are not run
+/// again: they depend only on the token, the key and the client's configuration, and a JWKS cache
+/// belongs to one configuration (clones of a client share both).
+async fn remembered(
+    config: &Config,
+    transport: &dyn HttpTransport,
+    cache: &JwksCache,
+    hash: &TokenHash,
+    now: SystemTime,
+    options: &JwtVerifyOptions,
+) -> Option<std::result::Result<SessionJwtClaims, JwtError>> {
+    let verified = cache.verified().get(hash)?;
+    let key = match cache.key(&verified.kid, now, config, transport).await {
+        Ok(key) => key,
+        Err(error) => return Some(Err(error)),
+    };
+    if !Arc::ptr_eq(&key, &verified.key) {
+        // The key for that `kid` changed since: check the token against the new one.
+        cache.verified().remove(hash);
+        return None;
+    }
+    cache.verified().count_hit();
+    Some(match check_times(verified.times, now, options) {
+        Ok(()) => Ok(verified.claims.clone()),
+        Err(error) => {
+            if matches!(error, JwtError::Expired { .. }) {
+                cache.verified().remove(hash);
+            }
+            Err(error)
+        }
+    })
+}
+
+/// `exp`, `nbf`, `iat` (not in the future) and the maximum age, at `now`.
+fn check_times(
+    times: Times,
+    now: SystemTime,
+    options: &JwtVerifyOptions,
+) -> std::result::Result<(), JwtError> {
+    let now = unix_secs(now);
     let leeway = secs_i64(options.clock_tolerance);
-    if now >= claims.exp.saturating_add(leeway) {
+    if now >= times.exp.saturating_add(leeway) {
         return Err(JwtError::Expired {
-            expired_at: claims.exp,
+            expired_at: times.exp,
             now,
         });
     }
-    if let Some(nbf) = claims.nbf {
+    if let Some(nbf) = times.nbf {
         if nbf > now.saturating_add(leeway) {
             return Err(JwtError::NotYetValid {
                 claim: "nbf",
@@ -331,101 +401,19 @@ async fn verify_session_jwt(
             });
         }
     }
-    if claims.iat > now.saturating_add(leeway) {
+    if times.iat > now.saturating_add(leeway) {
         return Err(JwtError::NotYetValid {
             claim: "iat",
-            valid_from: claims.iat,
+            valid_from: times.iat,
             now,
         });
     }
-    let age = now.saturating_sub(claims.iat);
+    let age = now.saturating_sub(times.iat);
     if age > secs_i64(options.max_age) {
         return Err(JwtError::TooOld {
             age_secs: age,
             max_age_secs: options.max_age.as_secs(),
         });
     }
-
-    Ok(session_claims(map, claims)?)
-}
-
-/// Splits a compact JWS into the signed part and its three segments, all non-empty.
-fn split(jwt: &str) -> std::result::Result<(&str, &str, &str, &str), MalformedJwt> {
-    let (signed, signature) = jwt.rsplit_once('.').ok_or(MalformedJwt::Structure)?;
-    let (header, payload) = signed.split_once('.').ok_or(MalformedJwt::Structure)?;
-    if header.is_empty() || payload.is_empty() || signature.is_empty() || payload.contains('.') {
-        return Err(MalformedJwt::Structure);
-    }
-    Ok((signed, header, payload, signature))
-}
-
-/// Parses the header with jsonwebtoken, requires RS256, and returns the `kid`.
-fn key_id(jwt: &str, header_b64: &str) -> std::result::Result<String, JwtError> {
-    match jsonwebtoken::decode_header(jwt) {
-        Ok(header) if header.alg != Algorithm::RS256 => Err(JwtError::UnsupportedAlgorithm {
-            alg: format!("{:?}", header.alg),
-        }),
-        Ok(header) => match header.kid {
-            Some(kid) if !kid.is_empty() => Ok(kid),
-            _ => Err(MalformedJwt::MissingKeyId.into()),
-        },
-        // jsonwebtoken knows no `alg` such as `none`: say so rather than "malformed".
-        Err(_) => match unknown_alg(header_b64) {
-            Some(alg) => Err(JwtError::UnsupportedAlgorithm { alg: shorten(&alg) }),
-            None => Err(MalformedJwt::Header.into()),
-        },
-    }
-}
-
-/// The `alg` of a header that jsonwebtoken could not parse, if it is a string other than RS256.
-fn unknown_alg(header_b64: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(header_b64)
-        .ok()?;
-    let header: Map<String, Value> = serde_json::from_slice(&bytes).ok()?;
-    match header.get("alg") {
-        Some(Value::String(alg)) if alg != "RS256" => Some(alg.clone()),
-        _ => None,
-    }
-}
-
-/// Checks an RS256 signature with jsonwebtoken's RustCrypto provider, named explicitly.
-// `&Vec<u8>` because that is the signature type of jsonwebtoken's `Verifier` impls.
-#[allow(clippy::ptr_arg)]
-fn verify_signature(
-    key: &DecodingKey,
-    signed: &str,
-    signature: &Vec<u8>,
-    kid: &str,
-) -> std::result::Result<(), JwtError> {
-    let bad = || JwtError::BadSignature { kid: shorten(kid) };
-    let provider = &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
-    let verifier = (provider.verifier_factory)(&Algorithm::RS256, key).map_err(|_| bad())?;
-    verifier
-        .verify(signed.as_bytes(), signature)
-        .map_err(|_| bad())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn split_requires_three_non_empty_segments() {
-        assert_eq!(split("a.b.c"), Ok(("a.b", "a", "b", "c")));
-        for bad in [
-            "", ".", "..", "a.b", "a.b.", ".b.c", "a..c", "a.b.c.d", "abc",
-        ] {
-            assert_eq!(split(bad), Err(MalformedJwt::Structure), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn unknown_alg_reads_the_raw_header() {
-        let none = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#);
-        assert_eq!(unknown_alg(&none).as_deref(), Some("none"));
-        let rs = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256"}"#);
-        assert_eq!(unknown_alg(&rs), None);
-        assert_eq!(unknown_alg("!!"), None);
-    }
+    Ok(())
 }

@@ -267,8 +267,9 @@ impl Emulator {
             .unwrap_or_default()
     }
 
-    /// Switches to the other shipped signing key: a new `kid`, the old one leaves the JWKS, and
-    /// JWTs signed with it no longer authenticate. Returns the new `kid`.
+    /// Switches to the next of the four shipped test signing keys (in a cycle): a new `kid`, the
+    /// old one leaves the JWKS, and JWTs signed with it no longer authenticate. Returns the new
+    /// `kid`.
     pub fn rotate_signing_key(&self) -> String {
         {
             let mut s = self.lock();

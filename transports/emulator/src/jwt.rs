@@ -1,20 +1,25 @@
-//! RS256 session JWTs and the JWKS that verifies them.
+//! RS256 session JWTs and the JWKS that verifies them, signed and checked with `ring`.
 //!
-//! The two keys are fixed test keys shipped in `keys/` (see its README: they are not secrets).
-//! Parsing them is fast even in debug builds, unlike generating RSA keys.
+//! The keys are fixed test keys shipped in `keys/` (see its README: they are public, not
+//! secrets). ring cannot generate RSA keys, and generating them would be slow anyway: rotation
+//! cycles through the shipped ones.
 
 use std::sync::OnceLock;
 
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rsa::pkcs1::EncodeRsaPrivateKey as _;
-use rsa::pkcs8::DecodePrivateKey as _;
-use rsa::traits::PublicKeyParts as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use ring::rand::SystemRandom;
+use ring::signature::{
+    RsaKeyPair, RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256,
+};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::{ApiFailure, ApiResult};
 use crate::util::b64url;
 
-const KEY_PEMS: [(&str, &str); 2] = [
+/// The shipped test keys (PKCS#8 PEM), in rotation order, with their `kid`s.
+const KEY_PEMS: [(&str, &str); 4] = [
     (
         "jwk-test-emulator-key-1",
         include_str!("../keys/test-signing-key-1.pem"),
@@ -23,6 +28,14 @@ const KEY_PEMS: [(&str, &str); 2] = [
         "jwk-test-emulator-key-2",
         include_str!("../keys/test-signing-key-2.pem"),
     ),
+    (
+        "jwk-test-emulator-key-3",
+        include_str!("../keys/test-signing-key-3.pem"),
+    ),
+    (
+        "jwk-test-emulator-key-4",
+        include_str!("../keys/test-signing-key-4.pem"),
+    ),
 ];
 
 /// How long a session JWT lives, at most (capped at the session's expiry).
@@ -30,25 +43,25 @@ pub(crate) const JWT_LIFETIME_SECONDS: i64 = 300;
 
 pub(crate) struct SigningKey {
     pub(crate) kid: &'static str,
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-    n: String,
-    e: String,
+    pair: RsaKeyPair,
+    public: RsaPublicKeyComponents<Vec<u8>>,
+}
+
+/// The DER inside a PEM file: the base64 between the `-----BEGIN` and `-----END` lines.
+fn pem_der(pem: &str) -> Option<Vec<u8>> {
+    let body: String = pem
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    STANDARD.decode(body).ok()
 }
 
 fn load(kid: &'static str, pem: &str) -> Result<SigningKey, String> {
-    let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem).map_err(|e| format!("{kid}: {e}"))?;
-    let der = key.to_pkcs1_der().map_err(|e| format!("{kid}: {e}"))?;
-    let n = b64url(&key.n().to_bytes_be());
-    let e = b64url(&key.e().to_bytes_be());
-    let decoding = DecodingKey::from_rsa_components(&n, &e).map_err(|e| format!("{kid}: {e}"))?;
-    Ok(SigningKey {
-        kid,
-        encoding: EncodingKey::from_rsa_der(der.as_bytes()),
-        decoding,
-        n,
-        e,
-    })
+    let der = pem_der(pem).ok_or_else(|| format!("{kid}: not a PEM file"))?;
+    let pair = RsaKeyPair::from_pkcs8(&der).map_err(|e| format!("{kid}: {e}"))?;
+    let public = RsaPublicKeyComponents::<Vec<u8>>::from(pair.public());
+    Ok(SigningKey { kid, pair, public })
 }
 
 static KEYS: OnceLock<Result<Vec<SigningKey>, String>> = OnceLock::new();
@@ -75,36 +88,74 @@ pub(crate) fn jwks(key: &SigningKey) -> Value {
             "alg": "RS256",
             "use": "sig",
             "kid": key.kid,
-            "n": key.n,
-            "e": key.e,
+            "n": b64url(&key.public.n),
+            "e": b64url(&key.public.e),
         }]
     })
 }
 
 /// Signs `claims` with `key`: header `{alg: RS256, typ: JWT, kid}`.
 pub(crate) fn sign(key: &SigningKey, claims: &Value) -> ApiResult<String> {
-    let mut header = Header::new(Algorithm::RS256);
-    header.kid = Some(key.kid.to_owned());
-    header.typ = Some("JWT".to_owned());
-    jsonwebtoken::encode(&header, claims, &key.encoding)
-        .map_err(|e| ApiFailure::internal(format!("JWT signing failed: {e}")))
+    let header = json!({"alg": "RS256", "typ": "JWT", "kid": key.kid});
+    let message = format!(
+        "{}.{}",
+        b64url(header.to_string().as_bytes()),
+        b64url(claims.to_string().as_bytes())
+    );
+    let mut signature = vec![0u8; key.pair.public().modulus_len()];
+    key.pair
+        .sign(
+            &RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            message.as_bytes(),
+            &mut signature,
+        )
+        .map_err(|_| ApiFailure::internal("JWT signing failed"))?;
+    Ok(format!("{message}.{}", b64url(&signature)))
+}
+
+/// A base64url JWS segment, decoded.
+fn b64url_decode(segment: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(segment).ok()
+}
+
+/// The header fields [`session_id_from_jwt`] reads.
+#[derive(Deserialize)]
+struct Header {
+    alg: String,
+    kid: Option<String>,
 }
 
 /// Checks a session JWT's signature (with the key in use only: a rotated-out key no longer
 /// verifies), issuer and audience, and returns the session id it names. Expiry is not checked
 /// here: the session itself must still be live, which the caller checks.
 pub(crate) fn session_id_from_jwt(key: &SigningKey, jwt: &str, project_id: &str) -> Option<String> {
-    let header = jsonwebtoken::decode_header(jwt).ok()?;
-    if header.kid.as_deref() != Some(key.kid) {
+    let (signed, signature) = jwt.rsplit_once('.')?;
+    let (header, payload) = signed.split_once('.')?;
+    let header: Header = serde_json::from_slice(&b64url_decode(header)?).ok()?;
+    if header.alg != "RS256" || header.kid.as_deref() != Some(key.kid) {
         return None;
     }
-    let mut validation = Validation::new(Algorithm::RS256);
-    validation.validate_exp = false;
-    validation.required_spec_claims.clear();
-    validation.set_audience(&[project_id]);
-    validation.set_issuer(&[format!("stytch.com/{project_id}")]);
-    let data = jsonwebtoken::decode::<Value>(jwt, &key.decoding, &validation).ok()?;
-    data.claims
+    key.public
+        .verify(
+            &RSA_PKCS1_2048_8192_SHA256,
+            signed.as_bytes(),
+            &b64url_decode(signature)?,
+        )
+        .ok()?;
+    let claims: Value = serde_json::from_slice(&b64url_decode(payload)?).ok()?;
+    if claims.get("iss")?.as_str()? != format!("stytch.com/{project_id}") {
+        return None;
+    }
+    let audience_ok = match claims.get("aud")? {
+        Value::String(aud) => aud == project_id,
+        Value::Array(auds) => auds.iter().any(|aud| aud.as_str() == Some(project_id)),
+        _ => false,
+    };
+    if !audience_ok {
+        return None;
+    }
+    claims
         .get("https://stytch.com/session")?
         .get("id")?
         .as_str()
@@ -134,5 +185,58 @@ mod tests {
         if let Ok(other) = super::key(1) {
             assert_eq!(session_id_from_jwt(other, &jwt, "p"), None);
         }
+    }
+
+    #[test]
+    fn the_four_shipped_keys_load_and_rotation_cycles_through_them() {
+        let keys = keys().expect("the shipped keys load");
+        let kids: Vec<&str> = keys.iter().map(|k| k.kid).collect();
+        assert_eq!(
+            kids,
+            [
+                "jwk-test-emulator-key-1",
+                "jwk-test-emulator-key-2",
+                "jwk-test-emulator-key-3",
+                "jwk-test-emulator-key-4"
+            ]
+        );
+        for k in keys {
+            assert_eq!(k.public.n.len(), 256, "{}: 2048-bit modulus", k.kid);
+            assert_eq!(k.public.e, [1, 0, 1], "{}: e = 65537", k.kid);
+        }
+        assert_ne!(keys[0].public.n, keys[1].public.n);
+        assert_eq!(key(4).ok().map(|k| k.kid), Some("jwk-test-emulator-key-1"));
+        assert_eq!(key(6).ok().map(|k| k.kid), Some("jwk-test-emulator-key-3"));
+    }
+
+    #[test]
+    fn tampered_or_unsigned_jwts_name_no_session() {
+        let key = key(0).expect("the shipped keys load");
+        let claims = json!({
+            "sub": "member-1", "iss": "stytch.com/p", "aud": "p", "iat": 1, "exp": 2,
+            "https://stytch.com/session": {"id": "member-session-1"}
+        });
+        let jwt = sign(key, &claims).expect("signed");
+        assert_eq!(
+            session_id_from_jwt(key, &jwt, "p").as_deref(),
+            Some("member-session-1"),
+            "a string `aud` is accepted too"
+        );
+        let (header, rest) = jwt.split_once('.').expect("three segments");
+        let (_, signature) = rest.split_once('.').expect("three segments");
+        let mut other = claims.clone();
+        other["https://stytch.com/session"]["id"] = json!("member-session-2");
+        let forged = format!(
+            "{header}.{}.{signature}",
+            b64url(other.to_string().as_bytes())
+        );
+        assert_eq!(session_id_from_jwt(key, &forged, "p"), None);
+        let none = format!(
+            "{}.{}.",
+            b64url(br#"{"alg":"none","kid":"jwk-test-emulator-key-1"}"#),
+            b64url(claims.to_string().as_bytes())
+        );
+        assert_eq!(session_id_from_jwt(key, &none, "p"), None);
+        assert_eq!(session_id_from_jwt(key, "garbage", "p"), None);
     }
 }

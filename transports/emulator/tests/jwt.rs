@@ -1,11 +1,11 @@
-//! Session JWTs verify with the JWKS the emulator serves (`DecodingKey::from_rsa_components`),
-//! carry the documented claims, and follow key rotation.
+//! Session JWTs verify with the JWKS the emulator serves (the JWK's `n` and `e`, checked here
+//! with ring), carry the documented claims, and follow key rotation.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use bytes::Bytes;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use ring::signature::{RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
 use serde_json::{json, Value};
 use stytch_b2b_passwords::transport::HttpTransport;
 use stytch_b2b_passwords::{
@@ -55,22 +55,82 @@ async fn fetch_jwks(emulator: &Emulator, transport: &dyn HttpTransport, base: &s
     serde_json::from_slice(response.body()).unwrap()
 }
 
-fn verify(jwt: &str, jwks: &Value, project_id: &str) -> Result<Value, jsonwebtoken::errors::Error> {
-    let header = jsonwebtoken::decode_header(jwt)?;
+fn b64_json(segment: &str) -> Result<Value, String> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(segment)
+        .map_err(|e| e.to_string())?;
+    serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+}
+
+/// A JWT's decoded header.
+fn header(jwt: &str) -> Value {
+    b64_json(jwt.split('.').next().unwrap()).unwrap()
+}
+
+/// Verifies an RS256 JWT against a JWKS as any relying party would: the key named by `kid`, the
+/// signature, `iss`, `aud`, the registered claims present, `exp` and `nbf` against the system
+/// clock (60 s leeway). Returns the claims.
+fn verify(jwt: &str, jwks: &Value, project_id: &str) -> Result<Value, String> {
+    let mut parts = jwt.split('.');
+    let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err("not three segments".into());
+    };
+    let header = b64_json(header_b64)?;
+    if header["alg"] != "RS256" {
+        return Err(format!("alg {}", header["alg"]));
+    }
     let key = jwks["keys"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|k| k["kid"].as_str() == header.kid.as_deref())
-        .ok_or(jsonwebtoken::errors::ErrorKind::InvalidKeyFormat)?;
-    let decoding =
-        DecodingKey::from_rsa_components(key["n"].as_str().unwrap(), key["e"].as_str().unwrap())?;
-    let mut validation = Validation::new(Algorithm::RS256);
-    validation.set_audience(&[project_id]);
-    validation.set_issuer(&[format!("stytch.com/{project_id}")]);
-    validation.set_required_spec_claims(&["exp", "nbf", "iat", "sub", "iss", "aud"]);
-    validation.validate_nbf = true;
-    Ok(jsonwebtoken::decode::<Value>(jwt, &decoding, &validation)?.claims)
+        .find(|k| k["kid"] == header["kid"])
+        .ok_or("no key for the kid")?;
+    let component = |name: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(key[name].as_str().unwrap())
+            .unwrap()
+    };
+    let public = RsaPublicKeyComponents {
+        n: component("n"),
+        e: component("e"),
+    };
+    let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(signature_b64)
+        .map_err(|e| e.to_string())?;
+    let signed = &jwt[..header_b64.len() + 1 + payload_b64.len()];
+    public
+        .verify(&RSA_PKCS1_2048_8192_SHA256, signed.as_bytes(), &signature)
+        .map_err(|_| "bad signature")?;
+    let claims = b64_json(payload_b64)?;
+    for claim in ["exp", "nbf", "iat", "sub", "iss", "aud"] {
+        if claims.get(claim).is_none() {
+            return Err(format!("missing {claim}"));
+        }
+    }
+    if claims["iss"] != format!("stytch.com/{project_id}") {
+        return Err("wrong issuer".into());
+    }
+    let audience_ok = match &claims["aud"] {
+        Value::String(aud) => aud == project_id,
+        Value::Array(auds) => auds.iter().any(|aud| aud == project_id),
+        _ => false,
+    };
+    if !audience_ok {
+        return Err("wrong audience".into());
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    if claims["exp"].as_i64().ok_or("exp")? + 60 <= now {
+        return Err("expired".into());
+    }
+    if claims["nbf"].as_i64().ok_or("nbf")? > now + 60 {
+        return Err("not yet valid".into());
+    }
+    Ok(claims)
 }
 
 #[tokio::test]
@@ -101,13 +161,10 @@ async fn session_jwt_verifies_with_the_served_jwks_and_has_the_documented_claims
         .await
         .unwrap();
     let jwt = login.session_jwt.expose();
-    let header = jsonwebtoken::decode_header(jwt).unwrap();
-    assert_eq!(header.alg, Algorithm::RS256);
-    assert_eq!(header.typ.as_deref(), Some("JWT"));
-    assert_eq!(
-        header.kid.as_deref(),
-        Some(emulator.signing_key_id().as_str())
-    );
+    let header = header(jwt);
+    assert_eq!(header["alg"], "RS256");
+    assert_eq!(header["typ"], "JWT");
+    assert_eq!(header["kid"], emulator.signing_key_id());
 
     let project = emulator.project_id();
     let claims = verify(jwt, &jwks, &project).unwrap();
@@ -199,13 +256,7 @@ async fn key_rotation_changes_the_kid_and_retires_the_old_key() {
         .authenticate(AuthenticateRequest::new("acme", "ada@acme.com", PASSWORD))
         .await
         .unwrap();
-    assert_eq!(
-        jsonwebtoken::decode_header(after.session_jwt.expose())
-            .unwrap()
-            .kid
-            .as_deref(),
-        Some(new_kid.as_str())
-    );
+    assert_eq!(header(after.session_jwt.expose())["kid"], new_kid);
     assert!(verify(after.session_jwt.expose(), &new_jwks, &project).is_ok());
     assert!(verify(after.session_jwt.expose(), &old_jwks, &project).is_err());
 
@@ -248,4 +299,28 @@ async fn jwks_over_http() {
         .unwrap();
     assert!(verify(login.session_jwt.expose(), &jwks, &emulator.project_id()).is_ok());
     server.shutdown().await;
+}
+
+#[tokio::test]
+async fn rotation_cycles_through_four_distinct_shipped_keys() {
+    let (emulator, _client) = setup();
+    let first = emulator.signing_key_id();
+    let mut kids = vec![first.clone()];
+    for _ in 0..3 {
+        kids.push(emulator.rotate_signing_key());
+        assert_eq!(
+            emulator.jwks()["keys"][0]["kid"],
+            *kids.last().unwrap(),
+            "the JWKS serves the key in use"
+        );
+    }
+    let mut distinct = kids.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 4, "{kids:?}");
+    assert_eq!(
+        emulator.rotate_signing_key(),
+        first,
+        "then the cycle restarts"
+    );
 }
