@@ -281,7 +281,7 @@ impl Emulator {
     /// `request_id` and `status_code`).
     pub fn jwks(&self) -> Value {
         let index = self.lock().key_index;
-        jwt::key(index).map(jwt::jwks).unwrap_or(Value::Null)
+        jwt::key(index).and_then(jwt::jwks).unwrap_or(Value::Null)
     }
 
     /// How many live (unexpired, unrevoked) sessions a Member has.

@@ -34,9 +34,13 @@ pub(crate) struct SigningKey {
     decoding: DecodingKey,
     n: String,
     e: String,
+    /// The PKCS#8 PEM, for the JWKS certificate (see `jwks.rs`).
+    pem: &'static str,
+    /// The public JWK, built on first use.
+    jwk: OnceLock<Result<Value, String>>,
 }
 
-fn load(kid: &'static str, pem: &str) -> Result<SigningKey, String> {
+fn load(kid: &'static str, pem: &'static str) -> Result<SigningKey, String> {
     let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem).map_err(|e| format!("{kid}: {e}"))?;
     let der = key.to_pkcs1_der().map_err(|e| format!("{kid}: {e}"))?;
     let n = b64url(&key.n().to_bytes_be());
@@ -48,6 +52,8 @@ fn load(kid: &'static str, pem: &str) -> Result<SigningKey, String> {
         decoding,
         n,
         e,
+        pem,
+        jwk: OnceLock::new(),
     })
 }
 
@@ -68,17 +74,19 @@ pub(crate) fn key(index: usize) -> ApiResult<&'static SigningKey> {
 }
 
 /// The JWKS document for the key in use.
-pub(crate) fn jwks(key: &SigningKey) -> Value {
-    json!({
-        "keys": [{
-            "kty": "RSA",
-            "alg": "RS256",
-            "use": "sig",
-            "kid": key.kid,
-            "n": key.n,
-            "e": key.e,
-        }]
-    })
+pub(crate) fn jwks(key: &SigningKey) -> ApiResult<Value> {
+    let jwk = key.jwk.get_or_init(|| {
+        crate::jwks::jwk(&crate::jwks::PublicJwk {
+            kid: key.kid,
+            pkcs8_pem: key.pem,
+            n: &key.n,
+            e: &key.e,
+        })
+    });
+    match jwk {
+        Ok(jwk) => Ok(json!({ "keys": [jwk] })),
+        Err(e) => Err(ApiFailure::internal(format!("JWKS unavailable: {e}"))),
+    }
 }
 
 /// Signs `claims` with `key`: header `{alg: RS256, typ: JWT, kid}`.

@@ -49,6 +49,7 @@ mod emulator;
 mod error;
 mod faults;
 mod hashing;
+mod jwks;
 mod jwt;
 mod outbox;
 mod policy;

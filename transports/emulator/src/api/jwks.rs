@@ -15,5 +15,5 @@ pub(super) fn jwks(state: &State, project: &str) -> ApiResult<Map<String, Value>
             "No JWKS for this project id: it is not the emulator's project.",
         ));
     }
-    Ok(obj(jwt::jwks(jwt::key(state.key_index)?)))
+    Ok(obj(jwt::jwks(jwt::key(state.key_index)?)?))
 }

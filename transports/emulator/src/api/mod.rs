@@ -147,11 +147,12 @@ pub(crate) fn handle(
     request_id: &str,
 ) -> (u16, Value) {
     state.calls += 1;
-    let result = route(method, path).and_then(|r| {
-        check_basic_auth(state, headers)?;
-        match r {
-            Route::Jwks(project) => jwks(state, &project),
-            Route::Op(op) => dispatch(state, op, headers, body),
+    let result = route(method, path).and_then(|r| match r {
+        // Public, as Stytch's: the official SDKs fetch it without credentials.
+        Route::Jwks(project) => jwks(state, &project),
+        Route::Op(op) => {
+            check_basic_auth(state, headers)?;
+            dispatch(state, op, headers, body)
         }
     });
     match result {
