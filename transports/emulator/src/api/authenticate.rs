@@ -54,8 +54,10 @@ pub(super) fn authenticate(
 
 /// The Member of the Organization `org` (404 if unknown) with this email address and
 /// password: 401 `unauthorized_credentials` for an unknown email or a wrong or missing password.
+/// A wrong password counts toward the Member's lockout; while locked, every attempt is refused
+/// with `user_lock_limit_reached` before the password is looked at.
 pub(super) fn member_by_credentials(
-    state: &State,
+    state: &mut State,
     org: &str,
     email: &str,
     password: &str,
@@ -64,9 +66,20 @@ pub(super) fn member_by_credentials(
     let member_idx = state
         .find_member(&state.orgs[org_idx].id, email)
         .ok_or_else(ApiFailure::unauthorized_credentials)?;
-    if !state.members[member_idx].password_matches(password) {
+    let (now, policy) = (state.now(), state.lockout);
+    let member = &mut state.members[member_idx];
+    if let Some((_, expires)) = member.lock_at(now) {
+        return Err(ApiFailure::user_locked(expires));
+    }
+    if !member.password_matches(password) {
+        if member.record_failure(now, &policy) {
+            return Err(ApiFailure::user_locked(
+                now + i64::from(policy.lock_seconds),
+            ));
+        }
         return Err(ApiFailure::unauthorized_credentials());
     }
+    member.clear_failures();
     Ok(member_idx)
 }
 

@@ -193,7 +193,7 @@ pub(super) fn authenticated(
     let member = &state.members[member_idx];
     body.insert("member_id".into(), json!(member.id));
     body.insert("organization_id".into(), json!(member.org_id));
-    body.insert("member".into(), member.to_json());
+    body.insert("member".into(), member.to_json(state.now()));
     body.insert("organization".into(), state.orgs[org_idx].to_json());
     Ok(body)
 }

@@ -37,7 +37,7 @@ pub(super) fn discovered_organizations(
             entry.insert("organization".into(), org.to_json());
             entry.insert(
                 "membership".into(),
-                json!({"type": kind, "member": member.to_json()}),
+                json!({"type": kind, "member": member.to_json(state.now())}),
             );
             if !authed {
                 let methods = if org.auth_methods == "RESTRICTED" {
@@ -88,12 +88,35 @@ pub(super) fn discovery_authenticate(
 ) -> ApiResult<Map<String, Value>> {
     required(&req.email_address, "email_address")?;
     required(&req.password, "password")?;
-    let matched: Vec<usize> = members_with_email(state, &req.email_address)
-        .into_iter()
+    // Locked Members are left out; a wrong password counts toward each other Member's lockout.
+    let now = state.now();
+    let candidates = members_with_email(state, &req.email_address);
+    let unlocked: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|i| state.members[*i].lock_at(now).is_none())
+        .collect();
+    let matched: Vec<usize> = unlocked
+        .iter()
+        .copied()
         .filter(|i| state.members[*i].password_matches(&req.password))
         .collect();
     if matched.is_empty() {
-        return Err(ApiFailure::unauthorized_credentials());
+        let policy = state.lockout;
+        for &i in &unlocked {
+            state.members[i].record_failure(now, &policy);
+        }
+        let lock_ends = candidates
+            .iter()
+            .map(|i| state.members[*i].lock_at(now).map(|(_, expires)| expires))
+            .collect::<Option<Vec<i64>>>();
+        return Err(match lock_ends.and_then(|ends| ends.into_iter().min()) {
+            Some(first_unlock) => ApiFailure::user_locked(first_unlock),
+            None => ApiFailure::unauthorized_credentials(),
+        });
+    }
+    for &i in &matched {
+        state.members[i].clear_failures();
     }
     let authed: Vec<usize> = matched
         .iter()

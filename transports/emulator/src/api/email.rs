@@ -72,7 +72,7 @@ pub(super) fn email_reset_start(
     Ok(obj(json!({
         "member_id": member_id,
         "member_email_id": email_id,
-        "member": state.members[member_idx].to_json(),
+        "member": state.members[member_idx].to_json(state.now()),
     })))
 }
 
@@ -186,7 +186,7 @@ pub(super) fn email_require_reset(
     m.updated_at = now;
     Ok(obj(json!({
         "member_id": state.members[member_idx].id,
-        "member": state.members[member_idx].to_json(),
+        "member": state.members[member_idx].to_json(state.now()),
         "organization": state.orgs[org_idx].to_json(),
     })))
 }

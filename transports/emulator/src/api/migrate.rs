@@ -91,7 +91,7 @@ pub(super) fn migrate(state: &mut State, req: MigrateReq) -> ApiResult<Map<Strin
     Ok(obj(json!({
         "member_id": member_id,
         "member_created": created,
-        "member": state.members[member_idx].to_json(),
+        "member": state.members[member_idx].to_json(state.now()),
         "organization": state.orgs[org_idx].to_json(),
     })))
 }

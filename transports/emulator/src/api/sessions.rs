@@ -68,7 +68,10 @@ pub(super) fn sessions_reset(
     // Unlike authenticate, no `organization_id` or `primary_required` here.
     let mut body = session_fields(state, Some(idx), "", Value::Null)?;
     body.insert("member_id".into(), json!(member_id));
-    body.insert("member".into(), state.members[member_idx].to_json());
+    body.insert(
+        "member".into(),
+        state.members[member_idx].to_json(state.now()),
+    );
     body.insert("organization".into(), state.orgs[org_idx].to_json());
     Ok(body)
 }
