@@ -53,6 +53,7 @@ mod jwks;
 mod jwt;
 mod outbox;
 mod policy;
+mod projects;
 mod seed;
 mod server;
 mod state;

@@ -461,7 +461,19 @@ impl State {
             .check_new_password(password, Some(&self.members[member_idx].email))
     }
 
+    /// Creates an Organization and its Members, all or nothing: when one Member is refused,
+    /// the Organization and the Members made before it are taken back out.
     pub(crate) fn add_organization(&mut self, seed: OrganizationSeed) -> Result<String, SeedError> {
+        let (orgs, members) = (self.orgs.len(), self.members.len());
+        let result = self.add_organization_unchecked(seed);
+        if result.is_err() {
+            self.orgs.truncate(orgs);
+            self.members.truncate(members);
+        }
+        result
+    }
+
+    fn add_organization_unchecked(&mut self, seed: OrganizationSeed) -> Result<String, SeedError> {
         if seed.slug.trim().is_empty() || seed.name.trim().is_empty() {
             return Err(SeedError::Invalid(
                 "an Organization needs a name and a slug".to_owned(),

@@ -14,7 +14,7 @@ use crate::util::{b64url, ct_eq, looks_like_email, new_token};
 
 /// Parses a JSON body. Error messages name fields but never echo values (a body holds
 /// passwords).
-pub(super) fn parse<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
+pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
     serde_json::from_slice(body).map_err(|e| {
         use serde_json::error::Category;
         match e.classify() {

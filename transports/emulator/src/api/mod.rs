@@ -20,7 +20,7 @@ use crate::error::{ApiFailure, ApiResult};
 use crate::state::State;
 use crate::util::{ct_eq, trim_trailing_slashes};
 use authenticate::authenticate;
-use common::parse;
+pub(crate) use common::parse;
 use discovery::{discovery_authenticate, discovery_email_reset, discovery_email_reset_start};
 use email::{email_require_reset, email_reset, email_reset_start};
 use existing_password::existing_password_reset;
@@ -92,7 +92,7 @@ fn route(method: &Method, path: &str) -> ApiResult<Route> {
         }
         return Err(ApiFailure::method_not_allowed(path, "POST", method));
     }
-    if let Some(project) = path.strip_prefix(JWKS_PREFIX).filter(|p| !p.contains('/')) {
+    if let Some(project) = jwks_project(path) {
         if method == Method::GET {
             return Ok(Route::Jwks(project.to_owned()));
         }
@@ -108,32 +108,42 @@ fn route(method: &Method, path: &str) -> ApiResult<Route> {
     ))
 }
 
-pub(crate) fn check_basic_auth(state: &State, headers: &HeaderMap) -> ApiResult<()> {
-    let fail = || {
-        ApiFailure::new(
-            401,
-            "unauthorized_credentials",
-            "Unauthorized credentials: the project id or secret in HTTP Basic auth is missing or wrong.",
-        )
-    };
-    let value = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(fail)?;
-    let (scheme, encoded) = value.trim().split_once(' ').ok_or_else(fail)?;
+/// The project id and secret of an HTTP Basic `Authorization` header, if it has one.
+pub(crate) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(fail());
+        return None;
     }
-    let decoded = STANDARD.decode(encoded.trim()).map_err(|_| fail())?;
-    let decoded = String::from_utf8(decoded).map_err(|_| fail())?;
-    let (id, secret) = decoded.split_once(':').ok_or_else(fail)?;
+    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
+}
+
+/// The project id a JWKS path names, such as `/v1/b2b/sessions/jwks/{project_id}`.
+pub(crate) fn jwks_project(path: &str) -> Option<&str> {
+    trim_trailing_slashes(path)
+        .strip_prefix(JWKS_PREFIX)
+        .filter(|p| !p.contains('/'))
+}
+
+pub(crate) fn check_basic_auth(state: &State, headers: &HeaderMap) -> ApiResult<()> {
+    let (id, secret) = basic_credentials(headers).ok_or_else(unauthorized_project)?;
     let id_ok = ct_eq(id.as_bytes(), state.project_id.as_bytes());
     let secret_ok = ct_eq(secret.as_bytes(), state.secret.expose().as_bytes());
     if id_ok && secret_ok {
         Ok(())
     } else {
-        Err(fail())
+        Err(unauthorized_project())
     }
+}
+
+fn unauthorized_project() -> ApiFailure {
+    ApiFailure::new(
+        401,
+        "unauthorized_credentials",
+        "Unauthorized credentials: the project id or secret in HTTP Basic auth is missing or wrong.",
+    )
 }
 
 /// Handles one request against the state and returns the status and JSON body (with
