@@ -119,7 +119,17 @@ fn binary_rejects_bad_arguments_and_seeds() {
     let bin = env!("CARGO_BIN_EXE_stytch-emulator");
     let help = Command::new(bin).arg("--help").output().unwrap();
     assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("--seed"));
+    let help = String::from_utf8_lossy(&help.stdout);
+    for option in [
+        "--seed",
+        "--port",
+        "--host",
+        "--public",
+        "--print-json",
+        "--help",
+    ] {
+        assert!(help.contains(option), "--help lists {option}");
+    }
 
     let bad = Command::new(bin).arg("--nope").output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
@@ -140,4 +150,86 @@ fn binary_rejects_bad_arguments_and_seeds() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the seed"));
+}
+
+/// Reads the first line the child prints, within a minute.
+fn first_line(child: &mut Child) -> String {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("the binary printed nothing")
+}
+
+#[cfg(unix)]
+#[test]
+fn print_json_gives_the_address_and_credentials_and_sigterm_stops_cleanly() {
+    let child = Command::new(env!("CARGO_BIN_EXE_stytch-emulator"))
+        .arg("--print-json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut child = KillOnDrop(child);
+    let line = first_line(&mut child.0);
+    let info: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    let port = info["port"].as_u64().unwrap();
+    assert_eq!(info["host"], "127.0.0.1");
+    assert_eq!(info["url"], format!("http://127.0.0.1:{port}"));
+    assert_eq!(
+        info["project_id"],
+        stytch_b2b_passwords_emulator::DEFAULT_PROJECT_ID
+    );
+    assert_eq!(
+        info["secret"],
+        stytch_b2b_passwords_emulator::DEFAULT_SECRET
+    );
+
+    // The printed credentials open the control API.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use base64::Engine as _;
+        use stytch_b2b_passwords::transport::HttpTransport as _;
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            info["project_id"].as_str().unwrap(),
+            info["secret"].as_str().unwrap()
+        ));
+        let request = http::Request::builder()
+            .uri(format!("{}/_emulator/calls", info["url"].as_str().unwrap()))
+            .header("authorization", format!("Basic {auth}"))
+            .body(bytes::Bytes::new())
+            .unwrap();
+        let response = LoopbackTransport::new()
+            .timeout(Duration::from_secs(20))
+            .send(request)
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+    });
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "a clean exit on SIGTERM");
 }
