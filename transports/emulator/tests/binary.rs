@@ -9,6 +9,8 @@ use std::time::Duration;
 use stytch_b2b_passwords::{AuthenticateRequest, PasswordsApi, PasswordsClient};
 use stytch_b2b_passwords_emulator::LoopbackTransport;
 
+mod support;
+
 const SEED: &str = r#"{
   "project": {"project_id": "project-test-binary", "secret": "secret-test-binary"},
   "password_policy": {"type": "luds", "min_length": 10, "min_complexity": 3},
@@ -46,16 +48,7 @@ fn binary_serves_a_seeded_project() {
         .spawn()
         .unwrap();
     let mut child = KillOnDrop(child);
-    let stdout = child.0.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the binary printed no address");
+    let line = first_line(&mut child.0);
     let url = line
         .trim()
         .strip_prefix("stytch-emulator listening on ")
@@ -93,22 +86,10 @@ fn binary_serves_a_seeded_project() {
         assert!(strength.breached_password && !strength.valid_password);
 
         // The binary serves the control API too.
-        use base64::Engine as _;
-        use stytch_b2b_passwords::transport::HttpTransport as _;
-        let auth = base64::engine::general_purpose::STANDARD
-            .encode("project-test-binary:secret-test-binary");
-        let request = http::Request::builder()
-            .uri(format!("{url}/_emulator/outbox"))
-            .header("authorization", format!("Basic {auth}"))
-            .body(bytes::Bytes::new())
-            .unwrap();
-        let response = LoopbackTransport::new()
-            .timeout(Duration::from_secs(20))
-            .send(request)
-            .await
-            .unwrap();
-        assert_eq!(response.status().as_u16(), 200);
-        assert_eq!(response.body().as_ref(), b"[]");
+        let auth = support::basic("project-test-binary", "secret-test-binary");
+        let (status, outbox) =
+            support::send(&url, "GET", "/_emulator/outbox", "", Some(&auth)).await;
+        assert_eq!((status, outbox), (200, serde_json::json!([])));
     });
     drop(child);
     let _ = std::fs::remove_dir_all(&dir);
@@ -195,24 +176,13 @@ fn print_json_gives_the_address_and_credentials_and_sigterm_stops_cleanly() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        use base64::Engine as _;
-        use stytch_b2b_passwords::transport::HttpTransport as _;
-        let auth = base64::engine::general_purpose::STANDARD.encode(format!(
-            "{}:{}",
+        let auth = support::basic(
             info["project_id"].as_str().unwrap(),
-            info["secret"].as_str().unwrap()
-        ));
-        let request = http::Request::builder()
-            .uri(format!("{}/_emulator/calls", info["url"].as_str().unwrap()))
-            .header("authorization", format!("Basic {auth}"))
-            .body(bytes::Bytes::new())
-            .unwrap();
-        let response = LoopbackTransport::new()
-            .timeout(Duration::from_secs(20))
-            .send(request)
-            .await
-            .unwrap();
-        assert_eq!(response.status().as_u16(), 200);
+            info["secret"].as_str().unwrap(),
+        );
+        let url = info["url"].as_str().unwrap();
+        let (status, calls) = support::send(url, "GET", "/_emulator/calls", "", Some(&auth)).await;
+        assert_eq!((status, calls), (200, serde_json::json!({"count": 0})));
     });
 
     let killed = Command::new("kill")

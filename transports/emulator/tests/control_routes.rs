@@ -12,6 +12,9 @@ use stytch_b2b_passwords_emulator::{
     serve, Emulator, LoopbackTransport, MemberSeed, OrganizationSeed, ServerHandle,
 };
 
+mod support;
+use support::{basic, send};
+
 const PASSWORD: &str = "quasar-Mauve-kettle-1987";
 
 /// A served emulator and the project a test speaks as.
@@ -21,12 +24,6 @@ struct Served {
     _server: Option<ServerHandle>,
     url: String,
     auth: String,
-}
-
-fn basic(project_id: &str, secret: &str) -> String {
-    let credentials =
-        base64::engine::general_purpose::STANDARD.encode(format!("{project_id}:{secret}"));
-    format!("Basic {credentials}")
 }
 
 async fn served() -> Served {
@@ -47,28 +44,6 @@ async fn served() -> Served {
         emulator,
         _server: Some(server),
     }
-}
-
-/// One request; `auth` is the Authorization header, if any.
-async fn send(url: &str, method: &str, path: &str, body: &str, auth: Option<&str>) -> (u16, Value) {
-    let mut builder = http::Request::builder()
-        .method(method)
-        .uri(format!("{url}{path}"))
-        .header("content-type", "application/json");
-    if let Some(auth) = auth {
-        builder = builder.header("authorization", auth);
-    }
-    let request = builder.body(Bytes::from(body.to_owned())).unwrap();
-    let response = LoopbackTransport::new()
-        .timeout(Duration::from_secs(20))
-        .send(request)
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (
-        status,
-        serde_json::from_slice(response.body()).unwrap_or(Value::Null),
-    )
 }
 
 impl Served {

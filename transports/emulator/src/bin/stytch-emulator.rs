@@ -122,6 +122,7 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
+        let stop = StopSignals::listen();
         let server = match serve(emulator.clone(), SocketAddr::new(args.host, args.port)).await {
             Ok(s) => s,
             Err(e) => {
@@ -151,24 +152,45 @@ fn main() -> ExitCode {
         let _ = out.flush();
         drop(out);
         eprintln!("stytch-emulator: press Ctrl-C (or send SIGTERM) to stop");
-        stop_signal().await;
+        stop.wait().await;
         server.shutdown().await;
         ExitCode::SUCCESS
     })
 }
 
-/// Waits for Ctrl-C or, on Unix, SIGTERM (what CI runners and container runtimes send).
-async fn stop_signal() {
+/// Ctrl-C and, on Unix, SIGTERM (what CI runners and container runtimes send), listened for
+/// from before the address is printed: a script that stops the emulator as soon as it has read
+/// the address must not hit the default action (an abrupt kill).
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+    unix: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignals {
+    fn listen() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let unix = signal(SignalKind::terminate())
+                .and_then(|term| Ok((term, signal(SignalKind::interrupt())?)))
+                .ok();
+            Self { unix }
+        }
+        #[cfg(not(unix))]
+        {
+            Self {}
+        }
+    }
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut term, mut interrupt)) = self.unix {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
                 _ = term.recv() => {}
+                _ = interrupt.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }
