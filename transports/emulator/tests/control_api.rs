@@ -3,12 +3,10 @@
 
 use std::time::Duration;
 
-use base64::Engine as _;
 use bytes::Bytes;
-use serde_json::{json, Value};
-use stytch_b2b_passwords::transport::HttpTransport as _;
+use serde_json::json;
 use stytch_b2b_passwords_emulator::{
-    serve, Emulator, Fault, LoopbackTransport, MemberSeed, OrganizationSeed, ServerHandle,
+    serve, Emulator, Fault, MemberSeed, OrganizationSeed, ServerHandle,
 };
 
 mod support;

@@ -5,12 +5,8 @@
 use std::time::Duration;
 
 use base64::Engine as _;
-use bytes::Bytes;
 use serde_json::{json, Value};
-use stytch_b2b_passwords::transport::HttpTransport as _;
-use stytch_b2b_passwords_emulator::{
-    serve, Emulator, LoopbackTransport, MemberSeed, OrganizationSeed, ServerHandle,
-};
+use stytch_b2b_passwords_emulator::{serve, Emulator, MemberSeed, OrganizationSeed, ServerHandle};
 
 mod support;
 use support::{basic, send};
