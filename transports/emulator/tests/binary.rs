@@ -39,16 +39,8 @@ fn binary_serves_a_seeded_project() {
     let seed_path = dir.join("seed.json");
     std::fs::write(&seed_path, SEED).unwrap();
 
-    let child = Command::new(env!("CARGO_BIN_EXE_stytch-emulator"))
-        .arg("--seed")
-        .arg(&seed_path)
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut child = KillOnDrop(child);
-    let line = first_line(&mut child.0);
+    let seed_arg = format!("--seed={}", seed_path.display());
+    let (child, line) = start(&[&seed_arg, "--port", "0"]);
     let url = line
         .trim()
         .strip_prefix("stytch-emulator listening on ")
@@ -133,30 +125,32 @@ fn binary_rejects_bad_arguments_and_seeds() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the seed"));
 }
 
-/// Reads the first line the child prints, within a minute.
-fn first_line(child: &mut Child) -> String {
-    let stdout = child.stdout.take().unwrap();
+/// Starts the binary with `args` and reads the first line it prints, within a minute.
+fn start(args: &[&str]) -> (KillOnDrop, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_stytch-emulator"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut child = KillOnDrop(child);
+    let stdout = child.0.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut line = String::new();
         let _ = BufReader::new(stdout).read_line(&mut line);
         let _ = tx.send(line);
     });
-    rx.recv_timeout(Duration::from_secs(60))
-        .expect("the binary printed nothing")
+    let line = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the binary printed nothing");
+    (child, line)
 }
 
 #[cfg(unix)]
 #[test]
 fn print_json_gives_the_address_and_credentials_and_sigterm_stops_cleanly() {
-    let child = Command::new(env!("CARGO_BIN_EXE_stytch-emulator"))
-        .arg("--print-json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut child = KillOnDrop(child);
-    let line = first_line(&mut child.0);
+    let (mut child, line) = start(&["--print-json"]);
     let info: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
     let port = info["port"].as_u64().unwrap();
     assert_eq!(info["host"], "127.0.0.1");
