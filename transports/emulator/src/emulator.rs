@@ -199,8 +199,9 @@ impl Emulator {
     }
 
     /// Puts everything back as the seed had it: Organizations and Members made since, sessions,
-    /// tokens, the outbox, faults, the clock, the signing key and the call count are gone.
-    /// Seeded Organizations and Members without a fixed id get new ids.
+    /// tokens, the outbox, faults, the clock, the signing key and the call count are gone, and
+    /// settings changed since (policy, hashing, lockout, ...) are the seed's again. Seeded
+    /// Organizations and Members without a fixed id get new ids.
     pub fn reset(&self) -> Result<(), SeedError> {
         self.lock().reset()
     }

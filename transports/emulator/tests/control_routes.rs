@@ -257,6 +257,12 @@ async fn reset_goes_back_to_the_seed() {
     s.call("POST", "/_emulator/keys/rotate", Value::Null).await;
     s.call("POST", "/_emulator/clock/advance", json!({"seconds": 3600}))
         .await;
+    s.call(
+        "PATCH",
+        "/_emulator/settings",
+        json!({"lockout": {"max_failed_attempts": 0}}),
+    )
+    .await;
     s.needs_credentials("POST", "/_emulator/reset", "").await;
     s.refuses(
         "POST",
@@ -280,6 +286,11 @@ async fn reset_goes_back_to_the_seed() {
     assert!(s.emulator.outbox().is_empty());
     assert_ne!(s.emulator.signing_key_id(), kid, "back to the first key");
     assert_eq!(s.emulator.call_count(), 0);
+    let (_, settings) = s.call("GET", "/_emulator/settings", Value::Null).await;
+    assert_eq!(
+        settings["lockout"]["max_failed_attempts"], 10,
+        "settings are the seed's again"
+    );
     let (status, _) = log_in(&s, "acme", "ada@acme.com", PASSWORD).await;
     assert_eq!(status, 200);
 }
