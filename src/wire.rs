@@ -191,8 +191,17 @@ fn excerpt(body: &[u8], limit: usize) -> String {
 }
 
 /// Removes quoted or backticked values from a serde message, keeping its shape: a malformed body
-/// may hold a token or hash in the field that failed.
-fn redact_values(message: &str) -> String {
+/// may hold a token or hash in the field that failed. Public so that other crates of this
+/// project (the emulator) redact their serde errors the same way.
+///
+/// ```
+/// use stytch_b2b_passwords::wire::redact_values;
+/// assert_eq!(
+///     redact_values(r#"invalid type: string "hunter2", expected i64"#),
+///     r#"invalid type: string "…", expected i64"#
+/// );
+/// ```
+pub fn redact_values(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut chars = message.chars();
     while let Some(c) = chars.next() {

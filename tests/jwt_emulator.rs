@@ -3,10 +3,13 @@
 //! follows a key rotation, and reads time from the emulator's clock.
 #![cfg(feature = "jwt")]
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
 use stytch_b2b_passwords::jwt::{Clock, JwtError, JwtVerifyOptions, SessionJwtVerifier};
+use stytch_b2b_passwords::transport::{transport_fn, HttpRequest, HttpTransport as _};
 use stytch_b2b_passwords::{AuthenticateRequest, PasswordsApi, PasswordsClient};
 use stytch_b2b_passwords_emulator::{
     serve, Emulator, LoopbackTransport, MemberSeed, OrganizationSeed,
@@ -171,5 +174,54 @@ async fn the_jwks_is_fetched_over_http_from_the_served_emulator() {
     .unwrap()
     .unwrap();
     assert_eq!(claims.member_id, login.member_id);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_served_jwks_needs_no_credentials_and_verifies_with_authenticate_jwt_local() {
+    let (emulator, client) = setup();
+    let server = serve(emulator.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    // A client with a wrong secret, whose transport also strips the Authorization header: only
+    // a public JWKS lets it verify.
+    let stripped = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&stripped);
+    let loopback = LoopbackTransport::new().timeout(Duration::from_secs(20));
+    let no_credentials = transport_fn(move |mut request: HttpRequest| {
+        if request.headers_mut().remove("authorization").is_some() {
+            count.fetch_add(1, Ordering::SeqCst);
+        }
+        let loopback = loopback.clone();
+        async move { loopback.send(request).await }
+    });
+    let anonymous = PasswordsClient::builder(emulator.project_id(), "secret-test-wrong")
+        .base_url(server.base_url())
+        .transport(no_credentials)
+        .build()
+        .unwrap();
+    let login = log_in(&client).await;
+    let claims = tokio::time::timeout(
+        Duration::from_secs(30),
+        anonymous.authenticate_jwt_local(login.session_jwt.expose(), options(&emulator)),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(claims.member_id, login.member_id);
+    assert_eq!(
+        stripped.load(Ordering::SeqCst),
+        1,
+        "one JWKS fetch, sent bare"
+    );
+    // The API itself still wants the project's credentials.
+    let err = anonymous
+        .authenticate(AuthenticateRequest::new("acme", "ada@acme.com", PASSWORD))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.error_type().map(|t| t.as_str()),
+        Some("unauthorized_credentials")
+    );
     server.shutdown().await;
 }

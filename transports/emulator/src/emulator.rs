@@ -15,7 +15,8 @@ use crate::faults::{Fault, FaultKind};
 use crate::jwt;
 use crate::outbox::OutboxEmail;
 use crate::seed::{
-    MemberSeed, OrganizationSeed, PasswordHashing, PasswordPolicy, ProjectSeed, Seed, SeedError,
+    LockoutPolicy, MemberSeed, OrganizationSeed, PasswordHashing, PasswordPolicy, ProjectSeed,
+    Seed, SeedError,
 };
 use crate::state::{to_system_time, State};
 use crate::transport::EmulatorTransport;
@@ -192,6 +193,19 @@ impl Emulator {
             .extend(passwords.into_iter().map(Into::into));
     }
 
+    /// Sets when repeated wrong passwords lock a Member (see [`LockoutPolicy`]).
+    pub fn set_lockout_policy(&self, policy: LockoutPolicy) {
+        self.lock().lockout = policy;
+    }
+
+    /// Puts everything back as the seed had it: Organizations and Members made since, sessions,
+    /// tokens, the outbox, faults, the clock, the signing key and the call count are gone, and
+    /// settings changed since (policy, hashing, lockout, ...) are the seed's again. Seeded
+    /// Organizations and Members without a fixed id get new ids.
+    pub fn reset(&self) -> Result<(), SeedError> {
+        self.lock().reset()
+    }
+
     /// Changes how the emulator hashes passwords it sets from now on.
     pub fn set_password_hashing(&self, hashing: PasswordHashing) {
         self.lock().hashing = hashing;
@@ -282,12 +296,20 @@ impl Emulator {
     /// `request_id` and `status_code`).
     pub fn jwks(&self) -> Value {
         let index = self.lock().key_index;
-        jwt::key(index).map(jwt::jwks).unwrap_or(Value::Null)
+        jwt::key(index).and_then(jwt::jwks).unwrap_or(Value::Null)
     }
 
     /// How many live (unexpired, unrevoked) sessions a Member has.
     pub fn live_session_count(&self, member_id: &str) -> usize {
         self.lock().live_sessions_of(member_id)
+    }
+
+    /// Until when a Member's password log-in is locked (`None`: not locked, or no such Member).
+    pub fn member_locked_until(&self, member_id: &str) -> Option<SystemTime> {
+        let state = self.lock();
+        let idx = state.find_member_by_id(member_id)?;
+        let (_, expires) = state.members[idx].lock_at(state.now())?;
+        Some(to_system_time(expires))
     }
 
     /// Whether a Member is flagged to reset their password (`None`: no such Member).
@@ -435,6 +457,12 @@ impl EmulatorBuilder {
     /// Sets how the emulator hashes passwords it sets itself.
     pub fn password_hashing(mut self, hashing: PasswordHashing) -> Self {
         self.seed.password_hashing = hashing;
+        self
+    }
+
+    /// Sets when repeated wrong passwords lock a Member.
+    pub fn lockout(mut self, policy: LockoutPolicy) -> Self {
+        self.seed.lockout = policy;
         self
     }
 

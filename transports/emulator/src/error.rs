@@ -29,6 +29,19 @@ impl ApiFailure {
         Self::new(401, "unauthorized_credentials", "Unauthorized credentials.")
     }
 
+    /// 401 `user_lock_limit_reached`: password log-in is locked until `expires` (Unix seconds).
+    pub(crate) fn user_locked(expires: i64) -> Self {
+        Self::new(
+            401,
+            "user_lock_limit_reached",
+            format!(
+                "The Member is locked out after too many failed log-in attempts, until {} or a \
+                 password reset.",
+                crate::util::rfc3339(expires)
+            ),
+        )
+    }
+
     pub(crate) fn organization_not_found() -> Self {
         Self::new(
             404,

@@ -15,7 +15,7 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 
 use crate::error::{ApiFailure, ApiResult};
-use crate::seed::PasswordHashing;
+use crate::seed::{JsonObject, PasswordHashSeed, PasswordHashing};
 use crate::util::{b64_any, ct_eq, unhex};
 
 /// A stored password hash and everything needed to verify a password against it.
@@ -217,6 +217,38 @@ pub(crate) struct MigrateHash<'a> {
     pub(crate) argon_2_config: Option<&'a Argon2Config>,
     pub(crate) scrypt_config: Option<&'a ScryptConfig>,
     pub(crate) pbkdf_2_config: Option<&'a Pbkdf2Config>,
+}
+
+/// A seeded [`PasswordHashSeed`] checked and stored as `migrate` would.
+pub(crate) fn parse_seeded(seed: &PasswordHashSeed) -> ApiResult<StoredHash> {
+    fn config<T: serde::de::DeserializeOwned>(
+        name: &str,
+        value: Option<&JsonObject>,
+    ) -> ApiResult<Option<T>> {
+        value
+            .map(|v| {
+                serde_json::from_value(serde_json::Value::Object(v.clone())).map_err(|_| {
+                    ApiFailure::invalid_request(format!("{name} does not match its schema."))
+                })
+            })
+            .transpose()
+    }
+    let md_5 = config::<SaltConfig>("md_5_config", seed.md_5_config.as_ref())?;
+    let sha_1 = config::<SaltConfig>("sha_1_config", seed.sha_1_config.as_ref())?;
+    let sha_512 = config::<SaltConfig>("sha_512_config", seed.sha_512_config.as_ref())?;
+    let argon_2 = config::<Argon2Config>("argon_2_config", seed.argon_2_config.as_ref())?;
+    let scrypt = config::<ScryptConfig>("scrypt_config", seed.scrypt_config.as_ref())?;
+    let pbkdf_2 = config::<Pbkdf2Config>("pbkdf_2_config", seed.pbkdf_2_config.as_ref())?;
+    parse_migrated(&MigrateHash {
+        hash_type: &seed.hash_type,
+        hash: seed.hash.expose(),
+        md_5_config: md_5.as_ref(),
+        sha_1_config: sha_1.as_ref(),
+        sha_512_config: sha_512.as_ref(),
+        argon_2_config: argon_2.as_ref(),
+        scrypt_config: scrypt.as_ref(),
+        pbkdf_2_config: pbkdf_2.as_ref(),
+    })
 }
 
 /// Limits on what verifying one migrated hash may cost: the emulator refuses hashes beyond them

@@ -45,6 +45,10 @@ pub(crate) struct SigningKey {
     pub(crate) kid: &'static str,
     pair: RsaKeyPair,
     public: RsaPublicKeyComponents<Vec<u8>>,
+    /// The PKCS#8 PEM, for the JWKS certificate (see `jwks.rs`).
+    pem: &'static str,
+    /// The public JWK, built on first use.
+    jwk: OnceLock<Result<Value, String>>,
 }
 
 /// The DER inside a PEM file: the base64 between the `-----BEGIN` and `-----END` lines.
@@ -57,11 +61,17 @@ fn pem_der(pem: &str) -> Option<Vec<u8>> {
     STANDARD.decode(body).ok()
 }
 
-fn load(kid: &'static str, pem: &str) -> Result<SigningKey, String> {
+fn load(kid: &'static str, pem: &'static str) -> Result<SigningKey, String> {
     let der = pem_der(pem).ok_or_else(|| format!("{kid}: not a PEM file"))?;
     let pair = RsaKeyPair::from_pkcs8(&der).map_err(|e| format!("{kid}: {e}"))?;
     let public = RsaPublicKeyComponents::<Vec<u8>>::from(pair.public());
-    Ok(SigningKey { kid, pair, public })
+    Ok(SigningKey {
+        kid,
+        pair,
+        public,
+        pem,
+        jwk: OnceLock::new(),
+    })
 }
 
 static KEYS: OnceLock<Result<Vec<SigningKey>, String>> = OnceLock::new();
@@ -81,17 +91,19 @@ pub(crate) fn key(index: usize) -> ApiResult<&'static SigningKey> {
 }
 
 /// The JWKS document for the key in use.
-pub(crate) fn jwks(key: &SigningKey) -> Value {
-    json!({
-        "keys": [{
-            "kty": "RSA",
-            "alg": "RS256",
-            "use": "sig",
-            "kid": key.kid,
-            "n": b64url(&key.public.n),
-            "e": b64url(&key.public.e),
-        }]
-    })
+pub(crate) fn jwks(key: &SigningKey) -> ApiResult<Value> {
+    let jwk = key.jwk.get_or_init(|| {
+        crate::jwks::jwk(&crate::jwks::PublicJwk {
+            kid: key.kid,
+            pkcs8_pem: key.pem,
+            n: &b64url(&key.public.n),
+            e: &b64url(&key.public.e),
+        })
+    });
+    match jwk {
+        Ok(jwk) => Ok(json!({ "keys": [jwk] })),
+        Err(e) => Err(ApiFailure::internal(format!("JWKS unavailable: {e}"))),
+    }
 }
 
 /// Signs `claims` with `key`: header `{alg: RS256, typ: JWT, kid}`.

@@ -55,9 +55,11 @@ mod emulator;
 mod error;
 mod faults;
 mod hashing;
+mod jwks;
 mod jwt;
 mod outbox;
 mod policy;
+mod projects;
 mod seed;
 mod server;
 mod state;
@@ -68,8 +70,9 @@ pub use emulator::{Emulator, EmulatorBuilder};
 pub use faults::{Fault, FaultKind};
 pub use outbox::{EmailKind, OutboxEmail};
 pub use seed::{
-    JsonObject, MemberSeed, OrganizationSeed, PasswordHashing, PasswordPolicy, ProjectSeed, Seed,
-    SeedError, DEFAULT_PROJECT_ID, DEFAULT_RESET_REDIRECT_URL, DEFAULT_SECRET,
+    JsonObject, LockoutPolicy, MemberSeed, OrganizationSeed, PasswordHashSeed, PasswordHashing,
+    PasswordPolicy, ProjectSeed, Seed, SeedError, DEFAULT_PROJECT_ID, DEFAULT_RESET_REDIRECT_URL,
+    DEFAULT_SECRET,
 };
 pub use server::{serve, LoopbackTransport, ServerHandle};
 pub use transport::EmulatorTransport;

@@ -51,6 +51,8 @@ pub struct Seed {
     pub password_hashing: PasswordHashing,
     /// Where reset links lead when a request gives no redirect URL.
     pub default_reset_password_redirect_url: String,
+    /// When repeated wrong passwords lock a Member's password log-in.
+    pub lockout: LockoutPolicy,
     /// The Organizations, each with its Members.
     pub organizations: Vec<OrganizationSeed>,
 }
@@ -64,6 +66,7 @@ impl Default for Seed {
             breached_passwords: Vec::new(),
             password_hashing: PasswordHashing::default(),
             default_reset_password_redirect_url: DEFAULT_RESET_REDIRECT_URL.to_owned(),
+            lockout: LockoutPolicy::default(),
             organizations: Vec::new(),
         }
     }
@@ -84,6 +87,7 @@ impl fmt::Debug for Seed {
                 "default_reset_password_redirect_url",
                 &self.default_reset_password_redirect_url,
             )
+            .field("lockout", &self.lockout)
             .field("organizations", &self.organizations)
             .finish()
     }
@@ -170,6 +174,48 @@ impl PasswordPolicy {
             min_length,
             min_complexity,
         }
+    }
+}
+
+/// Lockout: `max_failed_attempts` wrong passwords for one Member within `window_seconds` lock
+/// that Member's password log-in for `lock_seconds` (error `user_lock_limit_reached`). Stytch's
+/// figures by default: 10 attempts in an hour lock for an hour. `max_failed_attempts` 0 turns
+/// lockout off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct LockoutPolicy {
+    /// Wrong passwords that lock the Member (10 by default; 0: never lock).
+    pub max_failed_attempts: u32,
+    /// The window the failures are counted in, in seconds (3600 by default).
+    pub window_seconds: u32,
+    /// How long a lock lasts, in seconds (3600 by default).
+    pub lock_seconds: u32,
+}
+
+impl Default for LockoutPolicy {
+    fn default() -> Self {
+        Self {
+            max_failed_attempts: 10,
+            window_seconds: 3600,
+            lock_seconds: 3600,
+        }
+    }
+}
+
+impl LockoutPolicy {
+    /// Locks after `max_failed_attempts` failures within `window_seconds`, for `lock_seconds`.
+    pub fn new(max_failed_attempts: u32, window_seconds: u32, lock_seconds: u32) -> Self {
+        Self {
+            max_failed_attempts,
+            window_seconds,
+            lock_seconds,
+        }
+    }
+
+    /// Never locks.
+    pub fn off() -> Self {
+        Self::new(0, 3600, 3600)
     }
 }
 
@@ -358,6 +404,8 @@ pub struct MemberSeed {
     /// A plaintext password, hashed at seed time with the configured [`PasswordHashing`]. No
     /// password when unset.
     pub password: Option<Secret>,
+    /// A password hash from another system, as `migrate` takes it (instead of `password`).
+    pub password_hash: Option<PasswordHashSeed>,
     /// Whether the Member must reset their password before logging in with one.
     pub require_reset: bool,
     /// Your own id for the Member.
@@ -379,6 +427,7 @@ impl Default for MemberSeed {
             mfa_enrolled: false,
             email_address_verified: true,
             password: None,
+            password_hash: None,
             require_reset: false,
             external_id: None,
         }
@@ -437,11 +486,54 @@ impl MemberSeed {
         self
     }
 
+    /// Sets a password hash from another system (see [`PasswordHashSeed`]).
+    #[must_use]
+    pub fn password_hash(mut self, hash: PasswordHashSeed) -> Self {
+        self.password_hash = Some(hash);
+        self
+    }
+
     /// Flags the Member as having to reset their password.
     #[must_use]
     pub fn require_reset(mut self) -> Self {
         self.require_reset = true;
         self
+    }
+}
+
+/// A Member's password hash from another system, in the fields of the `migrate` endpoint:
+/// `hash_type` is `bcrypt`, `md_5`, `argon_2i`, `argon_2id`, `sha_1`, `sha_512`, `scrypt`,
+/// `phpass` or `pbkdf_2`; the `*_config` object that type needs holds its salt and parameters.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PasswordHashSeed {
+    /// The hash algorithm, as `migrate` names it.
+    pub hash_type: String,
+    /// The hash, in the form `migrate` takes for `hash_type`.
+    pub hash: Secret,
+    /// Salt settings for `md_5`.
+    pub md_5_config: Option<JsonObject>,
+    /// Salt settings for `sha_1`.
+    pub sha_1_config: Option<JsonObject>,
+    /// Salt settings for `sha_512`.
+    pub sha_512_config: Option<JsonObject>,
+    /// Parameters for `argon_2i` / `argon_2id`.
+    pub argon_2_config: Option<JsonObject>,
+    /// Parameters for `scrypt`.
+    pub scrypt_config: Option<JsonObject>,
+    /// Parameters for `pbkdf_2`.
+    pub pbkdf_2_config: Option<JsonObject>,
+}
+
+impl PasswordHashSeed {
+    /// A hash of `hash_type` that needs no config (`bcrypt`, `phpass`, or an encoded Argon2).
+    pub fn new(hash_type: impl Into<String>, hash: impl Into<Secret>) -> Self {
+        Self {
+            hash_type: hash_type.into(),
+            hash: hash.into(),
+            ..Self::default()
+        }
     }
 }
 

@@ -19,9 +19,12 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
+use std::sync::Arc;
+
 use crate::control;
 use crate::emulator::{json_response, Emulator, Outcome};
 use crate::error::error_body;
+use crate::projects::Projects;
 
 /// The largest request body the server reads.
 const MAX_BODY: usize = 1 << 20;
@@ -30,8 +33,9 @@ const MAX_BODY: usize = 1 << 20;
 /// shut down or dropped. Needs a tokio runtime.
 ///
 /// Besides the API, it serves the control API under `/_emulator/` (with the project's Basic
-/// credentials): `GET` / `DELETE /_emulator/outbox` and `POST /_emulator/clock/advance` with
-/// `{"seconds": N}`; see `docs/EMULATOR.md`.
+/// credentials): Organizations and Members, reset, faults, the clock, signing keys, the outbox,
+/// call counts, settings, and fresh projects for parallel suites (each request then goes to the
+/// project its credentials name); see `docs/EMULATOR.md`.
 ///
 /// ```
 /// use stytch_b2b_passwords_emulator::{serve, Emulator};
@@ -47,6 +51,7 @@ pub async fn serve(emulator: Emulator, addr: SocketAddr) -> std::io::Result<Serv
     let listener = TcpListener::bind(addr).await?;
     let local_addr = listener.local_addr()?;
     let (shutdown, mut shutdown_rx) = oneshot::channel::<()>();
+    let projects = Arc::new(Projects::new(emulator));
     let task = tokio::spawn(async move {
         let mut connections = JoinSet::new();
         loop {
@@ -58,8 +63,7 @@ pub async fn serve(emulator: Emulator, addr: SocketAddr) -> std::io::Result<Serv
                         tokio::time::sleep(Duration::from_millis(10)).await;
                         continue;
                     };
-                    let emulator = emulator.clone();
-                    connections.spawn(serve_connection(emulator, stream));
+                    connections.spawn(serve_connection(Arc::clone(&projects), stream));
                 }
                 // Reap finished connections so the set does not grow without bound.
                 Some(_) = connections.join_next(), if !connections.is_empty() => {}
@@ -74,10 +78,10 @@ pub async fn serve(emulator: Emulator, addr: SocketAddr) -> std::io::Result<Serv
     })
 }
 
-async fn serve_connection(emulator: Emulator, stream: TcpStream) {
+async fn serve_connection(projects: Arc<Projects>, stream: TcpStream) {
     let service = service_fn(move |request: hyper::Request<Incoming>| {
-        let emulator = emulator.clone();
-        async move { handle(emulator, request).await }
+        let projects = Arc::clone(&projects);
+        async move { handle(&projects, request).await }
     });
     // Errors here are the client's (a reset, a malformed request) or an injected drop.
     let _ = hyper::server::conn::http1::Builder::new()
@@ -99,7 +103,7 @@ impl fmt::Display for DroppedOnPurpose {
 impl std::error::Error for DroppedOnPurpose {}
 
 async fn handle(
-    emulator: Emulator,
+    projects: &Projects,
     request: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, DroppedOnPurpose> {
     let (parts, body) = request.into_parts();
@@ -115,8 +119,11 @@ async fn handle(
             return Ok(to_hyper(json_response(413, &body)));
         }
     };
+    // The project the credentials (or the JWKS path) name: the started one or a fresh one.
+    let emulator: Emulator = projects.for_request(parts.uri.path(), &parts.headers);
     if control::is_control_path(parts.uri.path()) {
         return Ok(to_hyper(control::handle(
+            projects,
             &emulator,
             &parts.method,
             parts.uri.path(),

@@ -9,12 +9,13 @@ use stytch_b2b_passwords::Secret;
 
 use crate::error::{ApiFailure, ApiResult};
 use crate::faults::Fault;
-use crate::hashing::{hash_password, StoredHash};
+use crate::hashing::{hash_password, parse_seeded, StoredHash};
 use crate::jwt;
 use crate::outbox::OutboxEmail;
 use crate::policy::PolicySettings;
 use crate::seed::{
-    JsonObject, MemberSeed, OrganizationSeed, PasswordHashing, PasswordPolicy, Seed, SeedError,
+    JsonObject, LockoutPolicy, MemberSeed, OrganizationSeed, PasswordHashing, PasswordPolicy, Seed,
+    SeedError,
 };
 use crate::util::{email_domain, email_key, looks_like_email, new_id, new_token, rfc3339};
 
@@ -147,6 +148,11 @@ pub(crate) struct Member {
     pub(crate) external_id: Option<String>,
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
+    /// Wrong passwords counted toward a lock, since `first_failure_at`.
+    pub(crate) failures: u32,
+    pub(crate) first_failure_at: i64,
+    /// The last lock: (created, expires), Unix seconds. In force while `expires` is ahead.
+    pub(crate) lock: Option<(i64, i64)>,
 }
 
 impl Member {
@@ -177,7 +183,40 @@ impl Member {
             external_id: None,
             created_at: now,
             updated_at: now,
+            failures: 0,
+            first_failure_at: now,
+            lock: None,
         }
+    }
+
+    /// The lock in force at `now`, if any: (created, expires).
+    pub(crate) fn lock_at(&self, now: i64) -> Option<(i64, i64)> {
+        self.lock.filter(|(_, expires)| *expires > now)
+    }
+
+    /// Counts a wrong password at `now`; returns whether it locked the Member.
+    pub(crate) fn record_failure(&mut self, now: i64, policy: &LockoutPolicy) -> bool {
+        if policy.max_failed_attempts == 0 {
+            return false;
+        }
+        if self.failures == 0 || now - self.first_failure_at >= i64::from(policy.window_seconds) {
+            self.failures = 0;
+            self.first_failure_at = now;
+        }
+        self.failures += 1;
+        if self.failures < policy.max_failed_attempts {
+            return false;
+        }
+        self.failures = 0;
+        self.lock = Some((now, now + i64::from(policy.lock_seconds)));
+        self.updated_at = now;
+        true
+    }
+
+    /// Forgets counted failures and lifts any lock: after a correct password or a new one.
+    pub(crate) fn clear_failures(&mut self) {
+        self.failures = 0;
+        self.lock = None;
     }
 
     /// Stores `hash` as the new password, clearing any required reset. Shared by
@@ -190,6 +229,8 @@ impl Member {
         });
         self.require_reset = false;
         self.updated_at = now;
+        // A new password (a reset) lifts a lockout, as on Stytch.
+        self.clear_failures();
     }
 
     /// Whether the Member has a password and `password` matches it.
@@ -210,7 +251,9 @@ impl Member {
         ids
     }
 
-    pub(crate) fn to_json(&self) -> Value {
+    /// The Member object as of `now` (which decides `is_locked`).
+    pub(crate) fn to_json(&self, now: i64) -> Value {
+        let lock = self.lock_at(now);
         let roles: Vec<Value> = self
             .role_ids()
             .into_iter()
@@ -236,7 +279,7 @@ impl Member {
             "is_admin": self.roles.iter().any(|r| r == "stytch_admin"),
             "totp_registration_id": "",
             "retired_email_addresses": [],
-            "is_locked": false,
+            "is_locked": lock.is_some(),
             "mfa_enrolled": self.mfa_enrolled,
             "mfa_phone_number": self.mfa_phone_number,
             "default_mfa_method": if self.mfa_phone_number_verified { "sms_otp" } else { "" },
@@ -246,8 +289,14 @@ impl Member {
             "created_at": rfc3339(self.created_at),
             "updated_at": rfc3339(self.updated_at),
         });
-        if let (Some(ext), Some(map)) = (&self.external_id, v.as_object_mut()) {
-            map.insert("external_id".to_owned(), json!(ext));
+        if let Some(map) = v.as_object_mut() {
+            if let Some(ext) = &self.external_id {
+                map.insert("external_id".to_owned(), json!(ext));
+            }
+            if let Some((created, expires)) = lock {
+                map.insert("lock_created_at".to_owned(), json!(rfc3339(created)));
+                map.insert("lock_expires_at".to_owned(), json!(rfc3339(expires)));
+            }
         }
         v
     }
@@ -323,6 +372,9 @@ pub(crate) struct SessionOptions {
 }
 
 pub(crate) struct State {
+    /// What [`State::reset`] goes back to.
+    pub(crate) seed: Seed,
+    pub(crate) lockout: LockoutPolicy,
     pub(crate) project_id: String,
     pub(crate) secret: Secret,
     pub(crate) policy: PasswordPolicy,
@@ -351,22 +403,33 @@ impl State {
         }
         let organizations = std::mem::take(&mut seed.organizations);
         let mut state = Self::without_organizations(seed);
-        for org in organizations {
-            state.add_organization(org)?;
+        for org in &organizations {
+            state.add_organization(org.clone())?;
         }
+        state.seed.organizations = organizations;
         Ok(state)
+    }
+
+    /// Back to the seed: everything made since (Organizations, Members, sessions, tokens, the
+    /// outbox, faults, the clock, the signing key, the call count) is gone. Organizations and
+    /// Members without a fixed id in the seed get new random ids.
+    pub(crate) fn reset(&mut self) -> Result<(), SeedError> {
+        *self = Self::from_seed(self.seed.clone())?;
+        Ok(())
     }
 
     /// The state of a seed, ignoring its Organizations. Cannot fail.
     pub(crate) fn without_organizations(seed: Seed) -> Self {
         State {
-            project_id: seed.project.project_id,
-            secret: seed.project.secret,
-            policy: seed.password_policy,
+            project_id: seed.project.project_id.clone(),
+            secret: seed.project.secret.clone(),
+            policy: seed.password_policy.clone(),
             breach_detection_on_create: seed.breach_detection_on_create,
-            breached: seed.breached_passwords,
-            hashing: seed.password_hashing,
-            default_redirect: seed.default_reset_password_redirect_url,
+            breached: seed.breached_passwords.clone(),
+            hashing: seed.password_hashing.clone(),
+            default_redirect: seed.default_reset_password_redirect_url.clone(),
+            lockout: seed.lockout,
+            seed,
             orgs: Vec::new(),
             members: Vec::new(),
             sessions: Vec::new(),
@@ -398,7 +461,19 @@ impl State {
             .check_new_password(password, Some(&self.members[member_idx].email))
     }
 
+    /// Creates an Organization and its Members, all or nothing: when one Member is refused,
+    /// the Organization and the Members made before it are taken back out.
     pub(crate) fn add_organization(&mut self, seed: OrganizationSeed) -> Result<String, SeedError> {
+        let (orgs, members) = (self.orgs.len(), self.members.len());
+        let result = self.add_organization_unchecked(seed);
+        if result.is_err() {
+            self.orgs.truncate(orgs);
+            self.members.truncate(members);
+        }
+        result
+    }
+
+    fn add_organization_unchecked(&mut self, seed: OrganizationSeed) -> Result<String, SeedError> {
         if seed.slug.trim().is_empty() || seed.name.trim().is_empty() {
             return Err(SeedError::Invalid(
                 "an Organization needs a name and a slug".to_owned(),
@@ -462,11 +537,23 @@ impl State {
                 seed.email_address
             )));
         }
-        let password = match &seed.password {
-            Some(p) => Some(StoredPassword {
+        let hash = match (&seed.password, &seed.password_hash) {
+            (Some(_), Some(_)) => {
+                return Err(SeedError::Invalid(format!(
+                    "Member {:?}: set password or password_hash, not both",
+                    seed.email_address
+                )))
+            }
+            (Some(p), None) => Some(hash_password(p.expose(), &self.hashing)),
+            (None, Some(h)) => Some(parse_seeded(h)),
+            (None, None) => None,
+        };
+        let password = match hash {
+            Some(hash) => Some(StoredPassword {
                 id: new_id("member-password"),
-                hash: hash_password(p.expose(), &self.hashing)
-                    .map_err(|e| SeedError::Invalid(e.message))?,
+                hash: hash.map_err(|e| {
+                    SeedError::Invalid(format!("Member {:?}: {}", seed.email_address, e.message))
+                })?,
             }),
             None => None,
         };

@@ -9,6 +9,8 @@ use std::time::Duration;
 use stytch_b2b_passwords::{AuthenticateRequest, PasswordsApi, PasswordsClient};
 use stytch_b2b_passwords_emulator::LoopbackTransport;
 
+mod support;
+
 const SEED: &str = r#"{
   "project": {"project_id": "project-test-binary", "secret": "secret-test-binary"},
   "password_policy": {"type": "luds", "min_length": 10, "min_complexity": 3},
@@ -37,25 +39,8 @@ fn binary_serves_a_seeded_project() {
     let seed_path = dir.join("seed.json");
     std::fs::write(&seed_path, SEED).unwrap();
 
-    let child = Command::new(env!("CARGO_BIN_EXE_stytch-emulator"))
-        .arg("--seed")
-        .arg(&seed_path)
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut child = KillOnDrop(child);
-    let stdout = child.0.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the binary printed no address");
+    let seed_arg = format!("--seed={}", seed_path.display());
+    let (child, line) = start(&[&seed_arg, "--port", "0"]);
     let url = line
         .trim()
         .strip_prefix("stytch-emulator listening on ")
@@ -93,22 +78,10 @@ fn binary_serves_a_seeded_project() {
         assert!(strength.breached_password && !strength.valid_password);
 
         // The binary serves the control API too.
-        use base64::Engine as _;
-        use stytch_b2b_passwords::transport::HttpTransport as _;
-        let auth = base64::engine::general_purpose::STANDARD
-            .encode("project-test-binary:secret-test-binary");
-        let request = http::Request::builder()
-            .uri(format!("{url}/_emulator/outbox"))
-            .header("authorization", format!("Basic {auth}"))
-            .body(bytes::Bytes::new())
-            .unwrap();
-        let response = LoopbackTransport::new()
-            .timeout(Duration::from_secs(20))
-            .send(request)
-            .await
-            .unwrap();
-        assert_eq!(response.status().as_u16(), 200);
-        assert_eq!(response.body().as_ref(), b"[]");
+        let auth = support::basic("project-test-binary", "secret-test-binary");
+        let (status, outbox) =
+            support::send(&url, "GET", "/_emulator/outbox", "", Some(&auth)).await;
+        assert_eq!((status, outbox), (200, serde_json::json!([])));
     });
     drop(child);
     let _ = std::fs::remove_dir_all(&dir);
@@ -119,7 +92,17 @@ fn binary_rejects_bad_arguments_and_seeds() {
     let bin = env!("CARGO_BIN_EXE_stytch-emulator");
     let help = Command::new(bin).arg("--help").output().unwrap();
     assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("--seed"));
+    let help = String::from_utf8_lossy(&help.stdout);
+    for option in [
+        "--seed",
+        "--port",
+        "--host",
+        "--public",
+        "--print-json",
+        "--help",
+    ] {
+        assert!(help.contains(option), "--help lists {option}");
+    }
 
     let bad = Command::new(bin).arg("--nope").output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
@@ -140,4 +123,77 @@ fn binary_rejects_bad_arguments_and_seeds() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the seed"));
+}
+
+/// Starts the binary with `args` and reads the first line it prints, within a minute.
+fn start(args: &[&str]) -> (KillOnDrop, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_stytch-emulator"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut child = KillOnDrop(child);
+    let stdout = child.0.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the binary printed nothing");
+    (child, line)
+}
+
+#[cfg(unix)]
+#[test]
+fn print_json_gives_the_address_and_credentials_and_sigterm_stops_cleanly() {
+    let (mut child, line) = start(&["--print-json"]);
+    let info: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    let port = info["port"].as_u64().unwrap();
+    assert_eq!(info["host"], "127.0.0.1");
+    assert_eq!(info["url"], format!("http://127.0.0.1:{port}"));
+    assert_eq!(
+        info["project_id"],
+        stytch_b2b_passwords_emulator::DEFAULT_PROJECT_ID
+    );
+    assert_eq!(
+        info["secret"],
+        stytch_b2b_passwords_emulator::DEFAULT_SECRET
+    );
+
+    // The printed credentials open the control API.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let auth = support::basic(
+            info["project_id"].as_str().unwrap(),
+            info["secret"].as_str().unwrap(),
+        );
+        let url = info["url"].as_str().unwrap();
+        let (status, calls) = support::send(url, "GET", "/_emulator/calls", "", Some(&auth)).await;
+        assert_eq!((status, calls), (200, serde_json::json!({"count": 0})));
+    });
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "a clean exit on SIGTERM");
 }

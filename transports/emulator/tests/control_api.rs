@@ -3,13 +3,14 @@
 
 use std::time::Duration;
 
-use base64::Engine as _;
 use bytes::Bytes;
-use serde_json::{json, Value};
-use stytch_b2b_passwords::transport::HttpTransport as _;
+use serde_json::json;
 use stytch_b2b_passwords_emulator::{
-    serve, Emulator, Fault, LoopbackTransport, MemberSeed, OrganizationSeed, ServerHandle,
+    serve, Emulator, Fault, MemberSeed, OrganizationSeed, ServerHandle,
 };
+
+mod support;
+use support::send;
 
 const PASSWORD: &str = "quasar-Mauve-kettle-1987";
 const NEW_PASSWORD: &str = "orbit-Saffron-lantern-2042";
@@ -25,12 +26,7 @@ fn emulator() -> Emulator {
 }
 
 fn basic(emulator: &Emulator) -> String {
-    let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
-        "{}:{}",
-        emulator.project_id(),
-        emulator.secret().expose()
-    ));
-    format!("Basic {credentials}")
+    support::basic(&emulator.project_id(), emulator.secret().expose())
 }
 
 /// The emulator served on 127.0.0.1 (port 0): the handle, its base URL and the project's
@@ -43,32 +39,6 @@ async fn served() -> (Emulator, ServerHandle, String, String) {
     let url = server.base_url();
     let auth = basic(&emulator);
     (emulator, server, url, auth)
-}
-
-/// Sends one request to the served emulator; `auth` is the Authorization header, if any.
-async fn send(
-    base_url: &str,
-    method: &str,
-    path: &str,
-    body: &str,
-    auth: Option<&str>,
-) -> (u16, Value) {
-    let mut builder = http::Request::builder()
-        .method(method)
-        .uri(format!("{base_url}{path}"))
-        .header("content-type", "application/json");
-    if let Some(auth) = auth {
-        builder = builder.header("authorization", auth);
-    }
-    let request = builder.body(Bytes::from(body.to_owned())).unwrap();
-    let response = LoopbackTransport::new()
-        .timeout(Duration::from_secs(20))
-        .send(request)
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let value = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
-    (status, value)
 }
 
 #[tokio::test]

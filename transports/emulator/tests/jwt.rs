@@ -32,19 +32,14 @@ fn setup() -> (Emulator, PasswordsClient) {
     (emulator, client)
 }
 
+/// A JWKS request without credentials: the JWKS is public, as Stytch's is.
 fn jwks_request(emulator: &Emulator, base: &str) -> http::Request<Bytes> {
-    let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
-        "{}:{}",
-        emulator.project_id(),
-        emulator.secret().expose()
-    ));
     http::Request::builder()
         .method("GET")
         .uri(format!(
             "{base}/v1/b2b/sessions/jwks/{}",
             emulator.project_id()
         ))
-        .header("authorization", format!("Basic {credentials}"))
         .body(Bytes::new())
         .unwrap()
 }
@@ -151,6 +146,35 @@ async fn session_jwt_verifies_with_the_served_jwks_and_has_the_documented_claims
     assert_eq!(keys[0]["use"], "sig");
     assert_eq!(keys[0]["kid"], emulator.signing_key_id());
     assert_eq!(keys[0]["e"], "AQAB");
+    assert_eq!(keys[0]["key_ops"], json!(["verify"]));
+    // x5c: one self-signed certificate (standard base64 DER) for this very key, and x5tS256
+    // its SHA-256 thumbprint in base64url.
+    let x5c = keys[0]["x5c"].as_array().unwrap();
+    assert_eq!(x5c.len(), 1);
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(x5c[0].as_str().unwrap())
+        .unwrap();
+    assert_eq!(der[0], 0x30, "a DER SEQUENCE");
+    let thumbprint = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(<sha2::Sha256 as sha2::Digest>::digest(&der));
+    assert_eq!(keys[0]["x5tS256"], thumbprint);
+    let modulus = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(keys[0]["n"].as_str().unwrap())
+        .unwrap();
+    assert!(
+        der.windows(modulus.len()).any(|w| w == modulus.as_slice()),
+        "the certificate holds the key's modulus"
+    );
+    let again = fetch_jwks(
+        &emulator,
+        &EmulatorTransport::new(emulator.clone()),
+        "https://test.stytch.com",
+    )
+    .await;
+    assert_eq!(
+        again["keys"], jwks["keys"],
+        "the same certificate each time"
+    );
 
     let claims_in = json!({"tenant": "blue", "plan": {"tier": 2}});
     let login = client

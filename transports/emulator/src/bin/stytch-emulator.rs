@@ -1,11 +1,12 @@
 //! `stytch-emulator`: serves the B2B Passwords emulator over HTTP on a loopback port.
 //!
 //! ```text
-//! stytch-emulator [--seed seed.json] [--port 0] [--host 127.0.0.1]
+//! stytch-emulator [--seed seed.json] [--port 0] [--host 127.0.0.1] [--print-json]
 //! ```
 //!
 //! Prints `stytch-emulator listening on http://127.0.0.1:PORT` once bound (the first line of
-//! standard output, so a script or test can read the port), then serves until Ctrl-C.
+//! standard output, so a script or test can read the port), or with `--print-json` one JSON line
+//! with the URL and the project's credentials; then serves until Ctrl-C or SIGTERM, and exits 0.
 #![forbid(unsafe_code)]
 
 use std::io::Write as _;
@@ -15,17 +16,23 @@ use std::process::ExitCode;
 use stytch_b2b_passwords_emulator::{serve, Emulator};
 
 const USAGE: &str = "\
-Usage: stytch-emulator [--seed FILE] [--port PORT] [--host ADDR]
+Usage: stytch-emulator [--seed FILE] [--port PORT] [--host ADDR] [--public] [--print-json]
 
-Serves an emulator of Stytch's B2B Passwords API over HTTP, plus a control API
-(project Basic auth): GET/DELETE /_emulator/outbox (reset emails with tokens),
-POST /_emulator/clock/advance {\"seconds\": N}.
+Serves an emulator of Stytch's B2B Passwords API over HTTP, the public JWKS at
+GET /v1/b2b/sessions/jwks/{project_id}, and a control API under /_emulator/
+(project Basic auth): Organizations, Members, reset, faults, clock, signing
+keys, outbox, call counts, settings and fresh projects; see docs/EMULATOR.md.
+Stops cleanly (exit 0) on Ctrl-C or SIGTERM.
 
-  --seed FILE   JSON seed (project credentials, policy, Organizations, Members); see docs/EMULATOR.md
-  --port PORT   port to listen on; 0 (the default) picks a free one
-  --host ADDR   address to bind; 127.0.0.1 by default (a non-loopback address needs --public)
-  --public      allow binding a non-loopback address
-  -h, --help    show this help
+  --seed FILE    JSON seed (project credentials, policy, lockout, Organizations,
+                 Members); see docs/EMULATOR.md
+  --port PORT    port to listen on; 0 (the default) picks a free one
+  --host ADDR    address to bind; 127.0.0.1 by default (a non-loopback address
+                 needs --public)
+  --public       allow binding a non-loopback address
+  --print-json   print one JSON line once listening instead of the text lines:
+                 {\"url\", \"host\", \"port\", \"project_id\", \"secret\"}
+  -h, --help     show this help
 ";
 
 struct Args {
@@ -33,6 +40,7 @@ struct Args {
     port: u16,
     host: IpAddr,
     public: bool,
+    print_json: bool,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -41,6 +49,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         port: 0,
         host: IpAddr::from([127, 0, 0, 1]),
         public: false,
+        print_json: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -66,6 +75,7 @@ fn parse_args() -> Result<Option<Args>, String> {
                 args.host = v.parse().map_err(|_| format!("invalid address {v:?}"))?;
             }
             "--public" => args.public = true,
+            "--print-json" => args.print_json = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -112,6 +122,7 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
+        let stop = StopSignals::listen();
         let server = match serve(emulator.clone(), SocketAddr::new(args.host, args.port)).await {
             Ok(s) => s,
             Err(e) => {
@@ -123,13 +134,63 @@ fn main() -> ExitCode {
             }
         };
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "stytch-emulator listening on {}", server.base_url());
-        let _ = writeln!(out, "project_id: {}", emulator.project_id());
+        if args.print_json {
+            let addr = server.local_addr();
+            let line = serde_json::json!({
+                "url": server.base_url(),
+                "host": addr.ip().to_string(),
+                "port": addr.port(),
+                "project_id": emulator.project_id(),
+                // Printed on request only: the emulator's secret opens the emulator alone.
+                "secret": emulator.secret().expose(),
+            });
+            let _ = writeln!(out, "{line}");
+        } else {
+            let _ = writeln!(out, "stytch-emulator listening on {}", server.base_url());
+            let _ = writeln!(out, "project_id: {}", emulator.project_id());
+        }
         let _ = out.flush();
         drop(out);
-        eprintln!("stytch-emulator: press Ctrl-C to stop");
-        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("stytch-emulator: press Ctrl-C (or send SIGTERM) to stop");
+        stop.wait().await;
         server.shutdown().await;
         ExitCode::SUCCESS
     })
+}
+
+/// Ctrl-C and, on Unix, SIGTERM (what CI runners and container runtimes send), listened for
+/// from before the address is printed: a script that stops the emulator as soon as it has read
+/// the address must not hit the default action (an abrupt kill).
+struct StopSignals {
+    #[cfg(unix)]
+    unix: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignals {
+    fn listen() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let unix = signal(SignalKind::terminate())
+                .and_then(|term| Ok((term, signal(SignalKind::interrupt())?)))
+                .ok();
+            Self { unix }
+        }
+        #[cfg(not(unix))]
+        {
+            Self {}
+        }
+    }
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut term, mut interrupt)) = self.unix {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
