@@ -376,9 +376,11 @@ pub enum ConfigError {
     #[error("environment variable {0} is not set")]
     MissingEnv(&'static str),
     /// The base URL is not an absolute `http` or `https` URL.
-    #[error("invalid base URL {url:?}: {reason}")]
+    #[error("invalid base URL{}: {reason}", shown_origin(.url))]
     InvalidBaseUrl {
-        /// The URL as given (credentials in it are not echoed back).
+        /// The scheme, host and port of the URL as given, such as `https://api.example.com`;
+        /// never its path, query or user info, which can hold a secret. Empty unless the URL has
+        /// a scheme and a host.
         url: String,
         /// What is wrong with it.
         reason: &'static str,
@@ -393,4 +395,13 @@ pub enum ConfigError {
     /// loaded); the message says why.
     #[error("the default HTTP transport could not be built: {0}")]
     DefaultTransport(String),
+}
+
+/// The origin in backticks after a space, for a base URL error; nothing when no host was read.
+fn shown_origin(origin: &str) -> String {
+    if origin.is_empty() {
+        String::new()
+    } else {
+        format!(" `{origin}`")
+    }
 }

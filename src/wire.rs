@@ -80,7 +80,7 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
         // The base URL was checked when the config was built and the path is a constant, so
         // this cannot happen; still a typed error, never a panic.
         Error::Config(crate::error::ConfigError::InvalidBaseUrl {
-            url: config.base_url().to_owned(),
+            url: crate::config::origin_of(config.base_url()),
             reason: "cannot be joined with the endpoint path",
         })
     })?;

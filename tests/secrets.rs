@@ -29,6 +29,16 @@ fn assert_debug_hidden<T: std::fmt::Debug>(what: &str, value: &T) {
     assert_hidden(what, &format!("{value:#?}"));
 }
 
+/// Display, Debug and every error in the source chain are free of every secret.
+fn assert_error_hidden(what: &str, err: &(dyn std::error::Error + 'static)) {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        assert_hidden(what, &e.to_string());
+        assert_debug_hidden(what, &e);
+        next = e.source();
+    }
+}
+
 #[test]
 fn requests_hide_their_secrets() {
     assert_debug_hidden(
@@ -199,4 +209,41 @@ fn errors_never_echo_secrets_from_bodies() {
     .unwrap_err();
     assert_hidden("config error", &err.to_string());
     assert_debug_hidden("config error", &err);
+}
+
+#[test]
+fn base_url_errors_keep_scheme_host_and_port_only() {
+    for (url, shown) in [
+        (
+            "https://api.example.com/?key=PROJECT-SECRET",
+            "https://api.example.com",
+        ),
+        (
+            "https://user:PROJECT-SECRET@example.com:8443/x",
+            "https://example.com:8443",
+        ),
+        ("ftp://example.com/PROJECT-SECRET", "ftp://example.com"),
+        ("PROJECT-SECRET", ""),
+        ("not a url PROJECT-SECRET", ""),
+    ] {
+        let err = Config::new("p", Secret::new("x"), Some(url), None).unwrap_err();
+        let ConfigError::InvalidBaseUrl { url: origin, .. } = &err else {
+            panic!("{url}: {err:?}")
+        };
+        assert_eq!(origin, shown, "{url}");
+        assert_error_hidden("config error", &err);
+        let err = Error::from(err);
+        assert_error_hidden("config error", &err);
+    }
+    let err = Config::new(
+        "p",
+        Secret::new("x"),
+        Some("https://api.example.com/?key=PROJECT-SECRET"),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid base URL `https://api.example.com`: must not have a query"
+    );
 }
