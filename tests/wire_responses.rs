@@ -155,7 +155,7 @@ fn html_502_from_a_proxy_keeps_status_and_excerpt() {
         panic!("{err:?}")
     };
     assert_eq!(e.status, http::StatusCode::BAD_GATEWAY);
-    assert_eq!(e.body_excerpt, html);
+    assert_eq!(e.body_excerpt(), html);
     assert_eq!(e.body_len, html.len());
     assert_eq!(err.status(), Some(http::StatusCode::BAD_GATEWAY));
     assert!(!err.is_retryable());
@@ -168,13 +168,13 @@ fn empty_500_and_json_that_is_not_an_error() {
         panic!("{err:?}")
     };
     assert_eq!(e.status, http::StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(e.body_excerpt, "");
+    assert_eq!(e.body_excerpt(), "");
     assert_eq!(e.body_len, 0);
 
     for body in ["{}", "[1,2]", "null", r#"{"message":"upstream timeout"}"#] {
         let err = parse::<AuthenticateRequest>(504, body).unwrap_err();
         assert!(
-            matches!(&err, Error::Http(e) if e.body_excerpt == body),
+            matches!(&err, Error::Http(e) if e.body_excerpt() == body),
             "{body}: {err:?}"
         );
     }
@@ -187,7 +187,7 @@ fn huge_error_body_is_capped() {
     let Error::Http(e) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(e.body_excerpt.len(), HttpError::EXCERPT_LIMIT);
+    assert_eq!(e.body_excerpt().len(), HttpError::EXCERPT_LIMIT);
     assert_eq!(e.body_len, body.len());
     assert!(err.to_string().len() < 1024);
 }
