@@ -162,6 +162,7 @@ pub fn parse_response_for<E: Endpoint>(
 
 /// [`parse_response`] for a body type without an [`Endpoint`]: a 2xx body decodes as `T`, any
 /// other status maps to [`Error::Api`] or [`Error::Http`]; `operation` names the call in errors.
+#[cfg(feature = "jwt")]
 pub(crate) fn parse_json<T: DeserializeOwned>(
     operation: &'static str,
     response: HttpResponse,
