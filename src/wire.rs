@@ -71,7 +71,8 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
     // Serializing our own request types cannot fail (every map key is a `String`); still, an
     // error is a typed error, never a panic.
     let mut body = Vec::with_capacity(256);
-    serde_json::to_writer(&mut body, request).map_err(|_| {
+    // The body is where the request's secrets must go: the one place they are serialized.
+    crate::secret::exposing(|| serde_json::to_writer(&mut body, request)).map_err(|_| {
         Error::Validation(ValidationError {
             operation: E::OPERATION,
             field: "body",

@@ -494,3 +494,73 @@ fn http_error_display_and_debug_show_no_body() {
 fn ok_bytes(body: impl Into<Bytes>) -> http::Response<Bytes> {
     http::Response::new(body.into())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Serialized output, comparison, memory.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn serializing_a_secret_or_a_request_writes_no_secret() {
+    let secret = Secret::new("SESSION-TOKEN-SECRET");
+    let err = serde_json::to_string(&secret).unwrap_err();
+    assert_hidden("secret serialization", &err.to_string());
+    assert!(serde_json::to_value(Some(&secret)).is_err());
+    // A request is written only as the body `build_request` sends.
+    let request = AuthenticateRequest::new("o", "a@b.c", "PW-hunter2-SECRET")
+        .session_token("SESSION-TOKEN-SECRET");
+    let err = serde_json::to_string(&request).unwrap_err();
+    assert_hidden("request serialization", &err.to_string());
+    let config = Config::new("p", Secret::new("PROJECT-SECRET"), None, None).unwrap();
+    let body = build_request(&config, &request).unwrap().into_body();
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+        json!({
+            "organization_id": "o",
+            "email_address": "a@b.c",
+            "password": "PW-hunter2-SECRET",
+            "session_token": "SESSION-TOKEN-SECRET"
+        })
+    );
+    // ... and only there: after it, a secret refuses to serialize again.
+    assert!(serde_json::to_string(&secret).is_err());
+}
+
+#[test]
+fn a_secret_is_written_only_where_the_caller_opts_in() {
+    #[derive(serde::Serialize)]
+    struct Answer<'a> {
+        member_id: &'a str,
+        #[serde(serialize_with = "Secret::serialize_exposed")]
+        session_token: &'a Secret,
+    }
+    let response = parse_response::<AuthenticateRequest>(ok(session_body())).unwrap();
+    let answer = Answer {
+        member_id: &response.member_id,
+        session_token: &response.session_token,
+    };
+    assert_eq!(
+        serde_json::to_value(&answer).unwrap(),
+        json!({"member_id": "m", "session_token": "SESSION-TOKEN-SECRET"})
+    );
+    // The parts of a response that hold no secret still serialize.
+    let member = serde_json::to_string(&response.member).unwrap();
+    assert_hidden("member", &member);
+}
+
+#[test]
+fn secrets_compare_by_value_and_are_wiped_on_drop() {
+    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+    wiped_on_drop::<Secret>();
+    assert_eq!(
+        Secret::new("SESSION-TOKEN-SECRET"),
+        Secret::new("SESSION-TOKEN-SECRET")
+    );
+    assert_ne!(
+        Secret::new("SESSION-TOKEN-SECRET"),
+        Secret::new("SESSION-TOKEN-SECRET2")
+    );
+    assert_ne!(
+        Secret::new("SESSION-TOKEN-SECRET"),
+        Secret::new("SESSION-TOKEN-SECREX")
+    );
+}

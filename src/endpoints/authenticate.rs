@@ -100,7 +100,7 @@ impl Endpoint for AuthenticateRequest {
 ///
 /// When the Organization requires MFA, `member_authenticated` is `false`, the session fields are
 /// empty, and `intermediate_session_token` and `mfa_required` say how to continue.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct AuthenticateResponse {
@@ -132,15 +132,11 @@ pub struct AuthenticateResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The session, when one was made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_session: Option<MemberSession>,
     /// What MFA step is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_required: Option<MfaRequired>,
     /// Which primary factor is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_required: Option<PrimaryRequired>,
     /// The device the call came from, when device fingerprinting is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_device: Option<DeviceInfo>,
 }

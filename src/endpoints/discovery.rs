@@ -41,7 +41,7 @@ impl Endpoint for DiscoveryAuthenticateRequest {
 }
 
 /// Response of `passwords.discovery.authenticate`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DiscoveryAuthenticateResponse {
@@ -134,7 +134,7 @@ impl Endpoint for DiscoveryEmailResetStartRequest {
 }
 
 /// Response of `passwords.discovery.email.reset_start`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DiscoveryEmailResetStartResponse {
@@ -191,7 +191,7 @@ impl Endpoint for DiscoveryEmailResetRequest {
 }
 
 /// Response of `passwords.discovery.email.reset`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DiscoveryEmailResetResponse {

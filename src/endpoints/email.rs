@@ -88,7 +88,7 @@ impl Endpoint for EmailResetStartRequest {
 }
 
 /// Response of `passwords.email.reset_start`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct EmailResetStartResponse {
@@ -205,7 +205,7 @@ impl Endpoint for EmailResetRequest {
 }
 
 /// Response of `passwords.email.reset`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct EmailResetResponse {
@@ -240,16 +240,12 @@ pub struct EmailResetResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The session, when one was made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_session: Option<MemberSession>,
     /// What MFA step is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_required: Option<MfaRequired>,
     /// Which primary factor is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_required: Option<PrimaryRequired>,
     /// The device the call came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_device: Option<DeviceInfo>,
 }
 
@@ -332,7 +328,7 @@ impl Endpoint for EmailRequireResetRequest {
 }
 
 /// Response of `passwords.email.require_reset`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct EmailRequireResetResponse {
@@ -343,12 +339,9 @@ pub struct EmailRequireResetResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The Member's id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// The Member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
     /// The Organization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
 }

@@ -100,7 +100,7 @@ impl Endpoint for ExistingPasswordResetRequest {
 }
 
 /// Response of `passwords.existing_password.reset`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ExistingPasswordResetResponse {
@@ -129,15 +129,11 @@ pub struct ExistingPasswordResetResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The session, when one was made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_session: Option<MemberSession>,
     /// What MFA step is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_required: Option<MfaRequired>,
     /// Which primary factor is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_required: Option<PrimaryRequired>,
     /// The device the call came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_device: Option<DeviceInfo>,
 }

@@ -158,7 +158,7 @@ impl Endpoint for MigrateRequest {
 }
 
 /// Response of `passwords.migrate`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct MigrateResponse {

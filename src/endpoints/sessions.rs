@@ -90,7 +90,7 @@ impl Endpoint for SessionsResetRequest {
 }
 
 /// Response of `passwords.sessions.reset`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionsResetResponse {
@@ -119,12 +119,9 @@ pub struct SessionsResetResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_session: Option<MemberSession>,
     /// What MFA step is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_required: Option<MfaRequired>,
     /// The device the call came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_device: Option<DeviceInfo>,
 }

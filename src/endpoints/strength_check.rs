@@ -46,7 +46,7 @@ impl Endpoint for StrengthCheckRequest {
 }
 
 /// Response of `passwords.strength_check`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct StrengthCheckResponse {
@@ -72,9 +72,7 @@ pub struct StrengthCheckResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// Feedback under the LUDS policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub luds_feedback: Option<LudsFeedback>,
     /// Feedback under the zxcvbn policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zxcvbn_feedback: Option<ZxcvbnFeedback>,
 }
