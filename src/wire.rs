@@ -52,6 +52,15 @@ pub trait Endpoint: Serialize {
     fn member_auth(&self) -> Option<&MemberAuth> {
         None
     }
+
+    /// The first field of a success body that identifies who or what was authenticated and is
+    /// missing, `null` or empty, if any: [`parse_response`] makes it an [`Error::Decode`] naming
+    /// that field, rather than hand the caller a success with an empty `member_id`. Every other
+    /// field is decoded leniently.
+    fn missing_field(response: &Self::Response) -> Option<&'static str> {
+        let _ = response;
+        None
+    }
 }
 
 /// Builds the `POST` for `request`: checks it, serializes it, and sets every header.
@@ -133,7 +142,7 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
 /// assert_eq!(err.request_id(), Some("req-1"));
 /// ```
 pub fn parse_response<E: Endpoint>(response: HttpResponse) -> Result<E::Response> {
-    decode(E::OPERATION, response, None)
+    parse::<E>(response, None)
 }
 
 /// [`parse_response`] for the answer to a request that carried `sent`: every value of it is
@@ -158,7 +167,18 @@ pub fn parse_response_for<E: Endpoint>(
     sent: &SentValues,
     response: HttpResponse,
 ) -> Result<E::Response> {
-    decode(E::OPERATION, response, Some(sent))
+    parse::<E>(response, Some(sent))
+}
+
+/// Decodes, then checks on the typed value that the fields that identify the outcome are there:
+/// no second pass over the body, no allocation on success.
+fn parse<E: Endpoint>(response: HttpResponse, sent: Option<&SentValues>) -> Result<E::Response> {
+    let status = response.status();
+    let value = decode(E::OPERATION, response, sent)?;
+    match E::missing_field(&value) {
+        None => Ok(value),
+        Some(field) => Err(missing_field_error(E::OPERATION, status, field)),
+    }
 }
 
 /// [`parse_response`] for a body type without an [`Endpoint`]: a 2xx body decodes as `T`, any
@@ -207,6 +227,16 @@ fn decode_error(
         status,
         path,
         message,
+    }))
+}
+
+#[cold]
+fn missing_field_error(operation: &'static str, status: StatusCode, field: &'static str) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        operation,
+        status,
+        path: field.to_owned(),
+        message: "required in a success body, but missing, null or empty".to_owned(),
     }))
 }
 

@@ -134,6 +134,9 @@ fn session_body() -> serde_json::Value {
     json!({
         "request_id": "r",
         "member_id": "m",
+        "organization_id": "o",
+        "organization": {"organization_id": "o"},
+        "member_session": {"member_session_id": "s"},
         "session_token": "SESSION-TOKEN-SECRET",
         "session_jwt": "SESSION-JWT-SECRET",
         "intermediate_session_token": "IST-SECRET",

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{require, setters};
+use super::{first_empty, require, setters};
 use crate::de::nullable;
 use crate::error::ValidationError;
 use crate::models::{DiscoveredOrganization, Locale};
@@ -37,6 +37,17 @@ impl Endpoint for DiscoveryAuthenticateRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         require(Self::OPERATION, "email_address", &self.email_address)?;
         require(Self::OPERATION, "password", self.password.expose())
+    }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[
+            ("request_id", &r.request_id),
+            ("email_address", &r.email_address),
+            (
+                "intermediate_session_token",
+                r.intermediate_session_token.expose(),
+            ),
+        ])
     }
 }
 
@@ -131,6 +142,10 @@ impl Endpoint for DiscoveryEmailResetStartRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         require(Self::OPERATION, "email_address", &self.email_address)
     }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[("request_id", &r.request_id)])
+    }
 }
 
 /// Response of `passwords.discovery.email.reset_start`.
@@ -187,6 +202,17 @@ impl Endpoint for DiscoveryEmailResetRequest {
             self.password_reset_token.expose(),
         )?;
         require(Self::OPERATION, "password", self.password.expose())
+    }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[
+            ("request_id", &r.request_id),
+            ("email_address", &r.email_address),
+            (
+                "intermediate_session_token",
+                r.intermediate_session_token.expose(),
+            ),
+        ])
     }
 }
 

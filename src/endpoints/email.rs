@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_duration, require, setters, JsonObject};
+use super::{check_duration, first_empty, missing_session_field, require, setters, JsonObject};
 use crate::de::nullable;
 use crate::error::{ValidationError, ValidationProblem};
 use crate::models::{
@@ -84,6 +84,10 @@ impl Endpoint for EmailResetStartRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         require(Self::OPERATION, "organization_id", &self.organization_id)?;
         require(Self::OPERATION, "email_address", &self.email_address)
+    }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[("request_id", &r.request_id), ("member_id", &r.member_id)])
     }
 }
 
@@ -201,6 +205,23 @@ impl Endpoint for EmailResetRequest {
             });
         }
         check_duration(Self::OPERATION, self.session_duration_minutes)
+    }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[
+            ("request_id", &r.request_id),
+            ("member_id", &r.member_id),
+            ("organization_id", &r.organization_id),
+        ])
+        .or_else(|| {
+            missing_session_field(
+                r.member_authenticated,
+                &r.session_token,
+                &r.session_jwt,
+                r.member_session.as_ref(),
+                &r.intermediate_session_token,
+            )
+        })
     }
 }
 
@@ -324,6 +345,10 @@ impl Endpoint for EmailRequireResetRequest {
 
     fn member_auth(&self) -> Option<&MemberAuth> {
         self.member_auth.as_ref()
+    }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[("request_id", &r.request_id)])
     }
 }
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{require, setters};
+use super::{first_empty, require, setters};
 use crate::de::nullable;
 use crate::error::ValidationError;
 use crate::models::{LudsFeedback, ZxcvbnFeedback};
@@ -42,6 +42,10 @@ impl Endpoint for StrengthCheckRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         require(Self::OPERATION, "password", self.password.expose())
+    }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[("request_id", &r.request_id)])
     }
 }
 
