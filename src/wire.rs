@@ -17,13 +17,13 @@ use crate::transport::{HttpRequest, HttpResponse, Operation};
 
 /// A Member's authorization for calls that can run with that Member's permissions, sent as a
 /// header rather than in the JSON body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum MemberAuth {
+pub enum MemberAuth<'a> {
     /// A Member session token, sent as `X-Stytch-Member-Session`.
-    SessionToken(crate::Secret),
+    SessionToken(&'a crate::Secret),
     /// A Member session JWT, sent as `X-Stytch-Member-SessionJWT`.
-    SessionJwt(crate::Secret),
+    SessionJwt(&'a crate::Secret),
 }
 
 /// Header name for a Member session token.
@@ -49,7 +49,7 @@ pub trait Endpoint: Serialize {
     }
 
     /// A Member authorization to send as a header, for the calls that take one.
-    fn member_auth(&self) -> Option<&MemberAuth> {
+    fn member_auth(&self) -> Option<MemberAuth<'_>> {
         None
     }
 

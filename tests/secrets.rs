@@ -98,7 +98,7 @@ fn requests_hide_their_secrets() {
     );
     assert_debug_hidden(
         "member auth",
-        &MemberAuth::SessionJwt(Secret::new("SESSION-JWT-SECRET")),
+        &MemberAuth::SessionJwt(&Secret::new("SESSION-JWT-SECRET")),
     );
 }
 
