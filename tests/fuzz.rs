@@ -450,6 +450,14 @@ mod jwt_verifier {
         }
     }
 
+    /// The seed, and a runtime to verify on.
+    fn seed_and_runtime() -> (JwtSeed, tokio::runtime::Runtime) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        (jwt_seed(), runtime)
+    }
+
     /// A client whose transport answers the JWKS request with `jwks` (status 200).
     fn jwks_client(project_id: &str, jwks: Bytes) -> PasswordsClient {
         let transport = transport::transport_fn(move |_request| {
@@ -487,10 +495,7 @@ mod jwt_verifier {
 
     #[test]
     fn no_token_panics_the_jwt_verifier_or_shows_in_its_error() {
-        let seed = jwt_seed();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime");
+        let (seed, runtime) = seed_and_runtime();
         let jwks = Bytes::from(seed.jwks.to_string());
         let client = jwks_client(&seed.project_id, jwks);
         // The seed verifies: the mutations start from a token that passes every check.
@@ -540,10 +545,7 @@ mod jwt_verifier {
 
     #[test]
     fn no_jwks_body_panics_the_verifier_or_shows_the_token() {
-        let seed = jwt_seed();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime");
+        let (seed, runtime) = seed_and_runtime();
         let jwks = seed.jwks.to_string().into_bytes();
         let at = anchors(
             &jwks,

@@ -40,14 +40,11 @@ impl Endpoint for DiscoveryAuthenticateRequest {
     }
 
     fn missing_field(r: &Self::Response) -> Option<&'static str> {
-        first_empty(&[
-            ("request_id", &r.request_id),
-            ("email_address", &r.email_address),
-            (
-                "intermediate_session_token",
-                r.intermediate_session_token.expose(),
-            ),
-        ])
+        missing_discovery_field(
+            &r.request_id,
+            &r.email_address,
+            &r.intermediate_session_token,
+        )
     }
 }
 
@@ -205,14 +202,11 @@ impl Endpoint for DiscoveryEmailResetRequest {
     }
 
     fn missing_field(r: &Self::Response) -> Option<&'static str> {
-        first_empty(&[
-            ("request_id", &r.request_id),
-            ("email_address", &r.email_address),
-            (
-                "intermediate_session_token",
-                r.intermediate_session_token.expose(),
-            ),
-        ])
+        missing_discovery_field(
+            &r.request_id,
+            &r.email_address,
+            &r.intermediate_session_token,
+        )
     }
 }
 
@@ -235,4 +229,21 @@ pub struct DiscoveryEmailResetResponse {
     /// The HTTP status the API reported.
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
+}
+
+/// The identifying fields of both discovery responses that authenticate an email: who (the
+/// address) and what to continue with (the intermediate session token).
+fn missing_discovery_field(
+    request_id: &str,
+    email_address: &str,
+    intermediate_session_token: &Secret,
+) -> Option<&'static str> {
+    first_empty(&[
+        ("request_id", request_id),
+        ("email_address", email_address),
+        (
+            "intermediate_session_token",
+            intermediate_session_token.expose(),
+        ),
+    ])
 }

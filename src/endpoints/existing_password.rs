@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_duration, first_empty, missing_session_field, require, setters, JsonObject};
+use super::{check_duration, missing_login_field, require, setters, JsonObject};
 use crate::de::nullable;
 use crate::error::ValidationError;
 use crate::models::{
@@ -98,24 +98,10 @@ impl Endpoint for ExistingPasswordResetRequest {
         check_duration(Self::OPERATION, self.session_duration_minutes)
     }
 
-    fn missing_field(r: &Self::Response) -> Option<&'static str> {
-        first_empty(&[
-            ("request_id", &r.request_id),
-            ("member_id", &r.member_id),
-            (
-                "organization.organization_id",
-                &r.organization.organization_id,
-            ),
-        ])
-        .or_else(|| {
-            missing_session_field(
-                r.member_authenticated,
-                &r.session_token,
-                &r.session_jwt,
-                r.member_session.as_ref(),
-                &r.intermediate_session_token,
-            )
-        })
+    missing_login_field! {
+        "request_id" => request_id,
+        "member_id" => member_id,
+        "organization.organization_id" => organization.organization_id,
     }
 }
 

@@ -129,5 +129,25 @@ pub(crate) fn missing_session_field(
     })
 }
 
+/// The [`Endpoint::missing_field`] of a call that logs a Member in: the id fields listed, as
+/// `"name" => field.path`, then the session or the intermediate session token of the response
+/// (see [`missing_session_field`]).
+macro_rules! missing_login_field {
+    ($($name:literal => $($field:ident).+),+ $(,)?) => {
+        fn missing_field(r: &Self::Response) -> Option<&'static str> {
+            super::first_empty(&[$(($name, &r.$($field).+)),+]).or_else(|| {
+                super::missing_session_field(
+                    r.member_authenticated,
+                    &r.session_token,
+                    &r.session_jwt,
+                    r.member_session.as_ref(),
+                    &r.intermediate_session_token,
+                )
+            })
+        }
+    };
+}
+pub(crate) use missing_login_field;
+
 /// A JSON object, as used for metadata and custom claims.
 pub type JsonObject = serde_json::Map<String, serde_json::Value>;
