@@ -7,11 +7,10 @@
 //! and credential headers by reference count, without copying them.
 
 use bytes::Bytes;
-use http::header::{HeaderValue, AUTHORIZATION};
+use http::header::HeaderValue;
 
 use crate::error::{ApiError, ErrorType};
 use crate::transport::HttpRequest;
-use crate::wire::{MEMBER_SESSION_HEADER, MEMBER_SESSION_JWT_HEADER};
 
 /// What replaces a value the request carried.
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -27,23 +26,23 @@ const MIN_LEN: usize = 4;
 #[derive(Clone, Default)]
 pub struct SentValues {
     body: Bytes,
-    /// `Authorization`, and the Member session header if any (a request has one at most).
+    /// The header values marked sensitive: `Authorization`, and the Member session header if
+    /// any (`build_request` marks exactly these; a request has at most two).
     headers: [Option<HeaderValue>; 2],
 }
 
 impl SentValues {
-    /// The values `request` carries. Costs reference counts, no copy.
+    /// The values `request` carries. Costs reference counts, no copy; the headers are walked,
+    /// not looked up by name, since a request has only a handful.
     pub fn of(request: &HttpRequest) -> Self {
-        let headers = request.headers();
+        let mut headers: [Option<HeaderValue>; 2] = Default::default();
+        let sensitive = request.headers().values().filter(|v| v.is_sensitive());
+        for (slot, value) in headers.iter_mut().zip(sensitive) {
+            *slot = Some(value.clone());
+        }
         Self {
             body: request.body().clone(),
-            headers: [
-                headers.get(AUTHORIZATION).cloned(),
-                headers
-                    .get(MEMBER_SESSION_HEADER)
-                    .or_else(|| headers.get(MEMBER_SESSION_JWT_HEADER))
-                    .cloned(),
-            ],
+            headers,
         }
     }
 }
@@ -175,9 +174,11 @@ mod tests {
     fn sent(body: &str, headers: &[(&str, &str)]) -> SentValues {
         let mut request = http::Request::new(Bytes::from(body.to_owned()));
         for (name, value) in headers {
+            let mut value = HeaderValue::from_str(value).unwrap();
+            value.set_sensitive(name != &"user-agent");
             request.headers_mut().insert(
                 http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                HeaderValue::from_str(value).unwrap(),
+                value,
             );
         }
         SentValues::of(&request)
