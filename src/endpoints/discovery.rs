@@ -9,6 +9,23 @@ use crate::models::{DiscoveredOrganization, Locale};
 use crate::secret::Secret;
 use crate::wire::Endpoint;
 
+/// The [`Endpoint::missing_field`] of both discovery calls that authenticate an email: who (the
+/// address) and what to continue with (the intermediate session token).
+macro_rules! missing_discovery_field {
+    () => {
+        fn missing_field(r: &Self::Response) -> Option<&'static str> {
+            first_empty(&[
+                ("request_id", &r.request_id),
+                ("email_address", &r.email_address),
+                (
+                    "intermediate_session_token",
+                    r.intermediate_session_token.expose(),
+                ),
+            ])
+        }
+    };
+}
+
 /// Request of `POST /v1/b2b/passwords/discovery/authenticate`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -39,13 +56,7 @@ impl Endpoint for DiscoveryAuthenticateRequest {
         require(Self::OPERATION, "password", self.password.expose())
     }
 
-    fn missing_field(r: &Self::Response) -> Option<&'static str> {
-        missing_discovery_field(
-            &r.request_id,
-            &r.email_address,
-            &r.intermediate_session_token,
-        )
-    }
+    missing_discovery_field!();
 }
 
 /// Response of `passwords.discovery.authenticate`.
@@ -201,13 +212,7 @@ impl Endpoint for DiscoveryEmailResetRequest {
         require(Self::OPERATION, "password", self.password.expose())
     }
 
-    fn missing_field(r: &Self::Response) -> Option<&'static str> {
-        missing_discovery_field(
-            &r.request_id,
-            &r.email_address,
-            &r.intermediate_session_token,
-        )
-    }
+    missing_discovery_field!();
 }
 
 /// Response of `passwords.discovery.email.reset`.
@@ -229,21 +234,4 @@ pub struct DiscoveryEmailResetResponse {
     /// The HTTP status the API reported.
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
-}
-
-/// The identifying fields of both discovery responses that authenticate an email: who (the
-/// address) and what to continue with (the intermediate session token).
-fn missing_discovery_field(
-    request_id: &str,
-    email_address: &str,
-    intermediate_session_token: &Secret,
-) -> Option<&'static str> {
-    first_empty(&[
-        ("request_id", request_id),
-        ("email_address", email_address),
-        (
-            "intermediate_session_token",
-            intermediate_session_token.expose(),
-        ),
-    ])
 }
