@@ -198,6 +198,16 @@ fn errors_never_echo_secrets_from_bodies() {
     .unwrap_err();
     assert_hidden("validation error", &err.to_string());
     assert_debug_hidden("validation error", &err);
+    // Both Member sessions of email_require_reset: refused, neither shown.
+    let err = build_request(
+        &config,
+        &EmailRequireResetRequest::new("a")
+            .member_session_token("SESSION-TOKEN-SECRET")
+            .member_session_jwt("SESSION-JWT-SECRET"),
+    )
+    .unwrap_err();
+    assert!(matches!(&err, Error::Validation(v) if v.field == "member_session_token"));
+    assert_error_hidden("member session pair", &err);
     let err = build_request(
         &config,
         &EmailRequireResetRequest::new("a").member_session_token("SESSION-TOKEN-SECRET\n"),
@@ -566,4 +576,26 @@ fn secrets_compare_by_value_and_are_wiped_on_drop() {
         Secret::new("SESSION-TOKEN-SECRET"),
         Secret::new("SESSION-TOKEN-SECREX")
     );
+}
+
+#[test]
+fn a_broken_success_body_is_a_decode_error_that_shows_no_token() {
+    // Logged in, with a JWT, but the session token is missing: not a success, and the error
+    // names the field without showing what the body did carry.
+    let mut body = session_body();
+    body["session_token"] = json!("");
+    let err = parse_response::<AuthenticateRequest>(ok(body)).unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode(e) if e.path == "session_token"),
+        "{err:?}"
+    );
+    assert_error_hidden("missing session token", &err);
+    let mut body = session_body();
+    body["member_id"] = json!(null);
+    let err = parse_response::<SessionsResetRequest>(ok(body)).unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode(e) if e.path == "member_id"),
+        "{err:?}"
+    );
+    assert_error_hidden("missing member id", &err);
 }
