@@ -12,7 +12,7 @@ use crate::endpoints::*;
 use crate::error::Result;
 use crate::secret::Secret;
 use crate::transport::HttpTransport;
-use crate::wire::{build_request, parse_response, Endpoint};
+use crate::wire::{build_request, parse_response_for, Endpoint, SentValues};
 
 /// The B2B Passwords client. Cheap to clone: clones share the configuration and the transport
 /// (and so its connection pool).
@@ -83,11 +83,13 @@ impl PasswordsClient {
         &self.transport
     }
 
-    /// Sends any endpoint's request: build (pure), send (the transport), parse (pure).
+    /// Sends any endpoint's request: build (pure), send (the transport), parse (pure). An error
+    /// made from the response never shows a value the request carried.
     pub async fn call<E: Endpoint + Sync>(&self, request: &E) -> Result<E::Response> {
         let http_request = build_request(&self.config, request)?;
+        let sent = SentValues::of(&http_request);
         let http_response = self.transport.send(http_request).await?;
-        parse_response::<E>(http_response)
+        parse_response_for::<E>(&sent, http_response)
     }
 
     /// [`call`](Self::call) for an owned request, the body of every `PasswordsApi` method. The
@@ -95,8 +97,9 @@ impl PasswordsClient {
     async fn call_owned<E: Endpoint>(&self, request: E) -> Result<E::Response> {
         let http_request = build_request(&self.config, &request)?;
         drop(request);
+        let sent = SentValues::of(&http_request);
         let http_response = self.transport.send(http_request).await?;
-        parse_response::<E>(http_response)
+        parse_response_for::<E>(&sent, http_response)
     }
 }
 

@@ -146,12 +146,7 @@ struct BaseUrl {
 /// Accepts `http(s)://host[:port][/prefix]`, keeps the prefix, drops a trailing slash.
 fn normalize_base_url(url: &str) -> Result<BaseUrl, ConfigError> {
     let invalid = |reason| ConfigError::InvalidBaseUrl {
-        // Never echo credentials embedded in a URL.
-        url: if url.contains('@') {
-            "<redacted>".to_owned()
-        } else {
-            url.to_owned()
-        },
+        url: origin_of(url),
         reason,
     };
     let uri: http::Uri = url.parse().map_err(|_| invalid("not a valid URL"))?;
@@ -176,6 +171,23 @@ fn normalize_base_url(url: &str) -> Result<BaseUrl, ConfigError> {
         origin: (scheme, authority.clone()),
         path_prefix,
     })
+}
+
+/// The scheme, host and port of `url` (`https://api.example.com:8443`), for an error message: a
+/// path, query or user info can hold a secret (`?key=...`, `user:pass@`), so none is repeated.
+/// Empty unless the URL parses with a scheme and a host (a bare word may be a secret passed in
+/// the wrong place).
+pub(crate) fn origin_of(url: &str) -> String {
+    let Ok(uri) = url.parse::<http::Uri>() else {
+        return String::new();
+    };
+    let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+        return String::new();
+    };
+    match authority.port_u16() {
+        Some(port) => format!("{scheme}://{}:{port}", authority.host()),
+        None => format!("{scheme}://{}", authority.host()),
+    }
 }
 
 /// Builds a [`PasswordsClient`]. Nothing is checked or sent until [`ClientBuilder::build`], and

@@ -283,22 +283,57 @@ impl ErrorBody {
 }
 
 /// A non-2xx response whose body is not a Stytch error.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("HTTP {} from Stytch with a body that is not a Stytch error: {body_excerpt:?}", status.as_u16())]
+///
+/// `Display` and `Debug` show the status and the body's length, never the body: an error page
+/// can echo the request it answers (proxies and firewalls do), and with it a password or a token.
+/// Read the start of the body with [`HttpError::body_excerpt`].
+#[derive(Clone, PartialEq, thiserror::Error)]
+#[error("HTTP {} from Stytch with a body that is not a Stytch error ({body_len} bytes)", status.as_u16())]
 #[non_exhaustive]
 pub struct HttpError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The start of the body (at most [`HttpError::EXCERPT_LIMIT`] bytes, cut on a character
-    /// boundary), for a log line.
-    pub body_excerpt: String,
     /// The full length of the body in bytes.
     pub body_len: usize,
+    body_excerpt: String,
 }
 
 impl HttpError {
-    /// How many bytes of the body are kept in [`HttpError::body_excerpt`].
+    /// How many bytes of the body are kept for [`HttpError::body_excerpt`].
     pub const EXCERPT_LIMIT: usize = 512;
+
+    pub(crate) fn new(status: StatusCode, body_len: usize, body_excerpt: String) -> Self {
+        Self {
+            status,
+            body_len,
+            body_excerpt,
+        }
+    }
+
+    /// The start of the body (at most [`HttpError::EXCERPT_LIMIT`] bytes, cut on a character
+    /// boundary), for a log line.
+    ///
+    /// **May be sensitive.** When the client sent the request (or
+    /// [`wire::parse_response_for`](crate::wire::parse_response_for) was given what it sent),
+    /// every value the request carried (password, tokens, the `Authorization` header, emails)
+    /// shows as `<redacted>`, and the excerpt never ends in part of one. Anything else the
+    /// server chose to put in the page is kept as it came.
+    pub fn body_excerpt(&self) -> &str {
+        &self.body_excerpt
+    }
+}
+
+impl fmt::Debug for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpError")
+            .field("status", &self.status)
+            .field("body_len", &self.body_len)
+            .field(
+                "body_excerpt",
+                &format_args!("<see HttpError::body_excerpt>"),
+            )
+            .finish()
+    }
 }
 
 /// A 2xx response whose body does not decode.
@@ -376,9 +411,11 @@ pub enum ConfigError {
     #[error("environment variable {0} is not set")]
     MissingEnv(&'static str),
     /// The base URL is not an absolute `http` or `https` URL.
-    #[error("invalid base URL {url:?}: {reason}")]
+    #[error("invalid base URL{}: {reason}", shown_origin(.url))]
     InvalidBaseUrl {
-        /// The URL as given (credentials in it are not echoed back).
+        /// The scheme, host and port of the URL as given, such as `https://api.example.com`;
+        /// never its path, query or user info, which can hold a secret. Empty unless the URL has
+        /// a scheme and a host.
         url: String,
         /// What is wrong with it.
         reason: &'static str,
@@ -393,4 +430,13 @@ pub enum ConfigError {
     /// loaded); the message says why.
     #[error("the default HTTP transport could not be built: {0}")]
     DefaultTransport(String),
+}
+
+/// The origin in backticks after a space, for a base URL error; nothing when no host was read.
+fn shown_origin(origin: &str) -> String {
+    if origin.is_empty() {
+        String::new()
+    } else {
+        format!(" `{origin}`")
+    }
 }

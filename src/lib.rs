@@ -95,6 +95,7 @@ mod json_path;
 pub mod jwt;
 pub mod models;
 mod open_enum;
+mod redact;
 mod secret;
 pub mod transport;
 pub mod wire;

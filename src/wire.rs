@@ -11,17 +11,19 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::{DecodeError, Error, ErrorBody, HttpError, Result, ValidationError};
 use crate::json_path;
+pub use crate::redact::SentValues;
+use crate::redact::{excerpt, Needles};
 use crate::transport::{HttpRequest, HttpResponse, Operation};
 
 /// A Member's authorization for calls that can run with that Member's permissions, sent as a
 /// header rather than in the JSON body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum MemberAuth {
+pub enum MemberAuth<'a> {
     /// A Member session token, sent as `X-Stytch-Member-Session`.
-    SessionToken(crate::Secret),
+    SessionToken(&'a crate::Secret),
     /// A Member session JWT, sent as `X-Stytch-Member-SessionJWT`.
-    SessionJwt(crate::Secret),
+    SessionJwt(&'a crate::Secret),
 }
 
 /// Header name for a Member session token.
@@ -47,7 +49,16 @@ pub trait Endpoint: Serialize {
     }
 
     /// A Member authorization to send as a header, for the calls that take one.
-    fn member_auth(&self) -> Option<&MemberAuth> {
+    fn member_auth(&self) -> Option<MemberAuth<'_>> {
+        None
+    }
+
+    /// The first field of a success body that identifies who or what was authenticated and is
+    /// missing, `null` or empty, if any: [`parse_response`] makes it an [`Error::Decode`] naming
+    /// that field, rather than hand the caller a success with an empty `member_id`. Every other
+    /// field is decoded leniently.
+    fn missing_field(response: &Self::Response) -> Option<&'static str> {
+        let _ = response;
         None
     }
 }
@@ -69,7 +80,8 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
     // Serializing our own request types cannot fail (every map key is a `String`); still, an
     // error is a typed error, never a panic.
     let mut body = Vec::with_capacity(256);
-    serde_json::to_writer(&mut body, request).map_err(|_| {
+    // The body is where the request's secrets must go: the one place they are serialized.
+    crate::secret::exposing(|| serde_json::to_writer(&mut body, request)).map_err(|_| {
         Error::Validation(ValidationError {
             operation: E::OPERATION,
             field: "body",
@@ -80,7 +92,7 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
         // The base URL was checked when the config was built and the path is a constant, so
         // this cannot happen; still a typed error, never a panic.
         Error::Config(crate::error::ConfigError::InvalidBaseUrl {
-            url: config.base_url().to_owned(),
+            url: crate::config::origin_of(config.base_url()),
             reason: "cannot be joined with the endpoint path",
         })
     })?;
@@ -113,6 +125,9 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
 
 /// Maps a response to the endpoint's typed result or the matching [`Error`].
 ///
+/// It does not know the request, so an [`Error::Http`] excerpt or an [`Error::Api`] message that
+/// echoes it is kept as received; [`parse_response_for`] removes what the request carried.
+///
 /// ```
 /// use stytch_b2b_passwords::{wire, Error, ErrorType, StrengthCheckRequest};
 ///
@@ -127,24 +142,69 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
 /// assert_eq!(err.request_id(), Some("req-1"));
 /// ```
 pub fn parse_response<E: Endpoint>(response: HttpResponse) -> Result<E::Response> {
-    parse_json(E::OPERATION, response)
+    parse::<E>(response, None)
+}
+
+/// [`parse_response`] for the answer to a request that carried `sent`: every value of it is
+/// replaced by `<redacted>` in the error, wherever the server echoed it. What
+/// [`PasswordsClient`](crate::PasswordsClient) does on every call.
+///
+/// ```
+/// use stytch_b2b_passwords::{wire, Config, Secret, StrengthCheckRequest};
+///
+/// let config = Config::new("project-test-1", Secret::new("s"), None, None).unwrap();
+/// let request = wire::build_request(&config, &StrengthCheckRequest::new("hunter2-secret"))?;
+/// let sent = wire::SentValues::of(&request);
+/// // A firewall's page that echoes the request body.
+/// let page = format!("<p>blocked: {}</p>", std::str::from_utf8(request.body()).unwrap());
+/// let response = http::Response::builder().status(403).body(bytes::Bytes::from(page)).unwrap();
+/// let err = wire::parse_response_for::<StrengthCheckRequest>(&sent, response).unwrap_err();
+/// let stytch_b2b_passwords::Error::Http(http) = &err else { panic!() };
+/// assert_eq!(http.body_excerpt(), r#"<p>blocked: {"password":"<redacted>"}</p>"#);
+/// # Ok::<_, stytch_b2b_passwords::Error>(())
+/// ```
+pub fn parse_response_for<E: Endpoint>(
+    sent: &SentValues,
+    response: HttpResponse,
+) -> Result<E::Response> {
+    parse::<E>(response, Some(sent))
+}
+
+/// Decodes, then checks on the typed value that the fields that identify the outcome are there:
+/// no second pass over the body, no allocation on success.
+fn parse<E: Endpoint>(response: HttpResponse, sent: Option<&SentValues>) -> Result<E::Response> {
+    let status = response.status();
+    let value = decode(E::OPERATION, response, sent)?;
+    match E::missing_field(&value) {
+        None => Ok(value),
+        Some(field) => Err(missing_field_error(E::OPERATION, status, field)),
+    }
 }
 
 /// [`parse_response`] for a body type without an [`Endpoint`]: a 2xx body decodes as `T`, any
 /// other status maps to [`Error::Api`] or [`Error::Http`]; `operation` names the call in errors.
-// The error paths are out of line (`#[cold]`): the success path is what every call runs.
+#[cfg(feature = "jwt")]
 pub(crate) fn parse_json<T: DeserializeOwned>(
     operation: &'static str,
     response: HttpResponse,
 ) -> Result<T> {
+    decode(operation, response, None)
+}
+
+// The error paths are out of line (`#[cold]`): the success path is what every call runs.
+fn decode<T: DeserializeOwned>(
+    operation: &'static str,
+    response: HttpResponse,
+    sent: Option<&SentValues>,
+) -> Result<T> {
     let status = response.status();
     let body = response.into_body();
     if !status.is_success() {
-        return Err(error_from(status, &body));
+        return Err(error_from(status, &body, sent));
     }
     match serde_json::from_slice(&body) {
         Ok(value) => Ok(value),
-        Err(e) => Err(decode_error(operation, status, &body, &e)),
+        Err(e) => Err(decode_error(operation, status, &body, &e, sent)),
     }
 }
 
@@ -154,9 +214,13 @@ fn decode_error(
     status: StatusCode,
     body: &[u8],
     e: &serde_json::Error,
+    sent: Option<&SentValues>,
 ) -> Error {
     // serde_json says where it stopped; the path to that spot names the failing field.
-    let path = json_path::path_at(body, json_path::offset_of(body, e.line(), e.column()));
+    let mut path = json_path::path_at(body, json_path::offset_of(body, e.line(), e.column()));
+    if let Some(sent) = sent {
+        Needles::of(sent).clean(&mut path);
+    }
     let message = redact_values(&e.to_string());
     Error::Decode(Box::new(DecodeError {
         operation,
@@ -166,28 +230,34 @@ fn decode_error(
     }))
 }
 
-/// Maps a non-2xx response: a Stytch error body becomes [`Error::Api`], anything else
-/// [`Error::Http`] with a capped excerpt.
 #[cold]
-fn error_from(status: StatusCode, body: &[u8]) -> Error {
-    if let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) {
-        if let Some(api) = parsed.into_api_error(status) {
-            return Error::Api(Box::new(api));
-        }
-    }
-    Error::Http(Box::new(HttpError {
+fn missing_field_error(operation: &'static str, status: StatusCode, field: &'static str) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        operation,
         status,
-        body_excerpt: excerpt(body, HttpError::EXCERPT_LIMIT),
-        body_len: body.len(),
+        path: field.to_owned(),
+        message: "required in a success body, but missing, null or empty".to_owned(),
     }))
 }
 
-/// The first `limit` bytes of `body` as text, cut on a character boundary.
-fn excerpt(body: &[u8], limit: usize) -> String {
-    let cut = &body[..body.len().min(limit)];
-    let text = String::from_utf8_lossy(cut);
-    // A multi-byte character split at the cut shows as U+FFFD at the end; drop it.
-    text.trim_end_matches('\u{FFFD}').to_owned()
+/// Maps a non-2xx response: a Stytch error body becomes [`Error::Api`], anything else
+/// [`Error::Http`] with a capped excerpt; both cleaned of what the request carried.
+#[cold]
+fn error_from(status: StatusCode, body: &[u8], sent: Option<&SentValues>) -> Error {
+    let needles = sent.map(Needles::of);
+    if let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) {
+        if let Some(mut api) = parsed.into_api_error(status) {
+            if let Some(needles) = &needles {
+                needles.clean_api_error(&mut api);
+            }
+            return Error::Api(Box::new(api));
+        }
+    }
+    let excerpt = match &needles {
+        Some(needles) => needles.excerpt(body, HttpError::EXCERPT_LIMIT),
+        None => excerpt(body, HttpError::EXCERPT_LIMIT),
+    };
+    Error::Http(Box::new(HttpError::new(status, body.len(), excerpt)))
 }
 
 /// Removes quoted or backticked values from a serde message, keeping its shape: a malformed body
@@ -241,13 +311,5 @@ mod tests {
             redact_values("invalid type: integer `12345`, expected a string"),
             "invalid type: integer `…`, expected a string"
         );
-    }
-
-    #[test]
-    fn excerpt_cuts_on_char_boundary() {
-        let body = "é".repeat(300);
-        let e = excerpt(body.as_bytes(), 5);
-        assert_eq!(e, "éé");
-        assert_eq!(excerpt(b"", 10), "");
     }
 }

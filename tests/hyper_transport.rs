@@ -414,7 +414,7 @@ async fn html_502_from_a_proxy_is_an_http_error() {
         match &err {
             Error::Http(http) => {
                 assert_eq!(http.status, 502);
-                assert!(http.body_excerpt.contains("502 Bad Gateway"));
+                assert!(http.body_excerpt().contains("502 Bad Gateway"));
             }
             other => panic!("expected Error::Http, got {other:?}"),
         }

@@ -45,7 +45,7 @@ async fn each_method_calls_its_endpoint() {
 
     let c = client_expecting(
         "/v1/b2b/passwords/migrate",
-        r#"{"request_id":"b","member_created":true}"#,
+        r#"{"request_id":"b","member_id":"m","member_created":true,"organization":{"organization_id":"o"}}"#,
     );
     let r = c
         .migrate(MigrateRequest::new("e", "h", HashType::Scrypt, "o"))
@@ -55,7 +55,7 @@ async fn each_method_calls_its_endpoint() {
 
     let c = client_expecting(
         "/v1/b2b/passwords/authenticate",
-        r#"{"request_id":"c","member_id":"m"}"#,
+        r#"{"request_id":"c","member_id":"m","organization_id":"o","intermediate_session_token":"ist"}"#,
     );
     assert_eq!(
         c.authenticate(AuthenticateRequest::new("o", "e", "p"))
@@ -67,7 +67,7 @@ async fn each_method_calls_its_endpoint() {
 
     let c = client_expecting(
         "/v1/b2b/passwords/email/reset/start",
-        r#"{"request_id":"d","member_email_id":"me"}"#,
+        r#"{"request_id":"d","member_id":"m","member_email_id":"me"}"#,
     );
     let r = c
         .email_reset_start(EmailResetStartRequest::new("o", "e"))
@@ -77,7 +77,7 @@ async fn each_method_calls_its_endpoint() {
 
     let c = client_expecting(
         "/v1/b2b/passwords/email/reset",
-        r#"{"request_id":"e","organization_id":"o"}"#,
+        r#"{"request_id":"e","member_id":"m","organization_id":"o","intermediate_session_token":"ist"}"#,
     );
     assert_eq!(
         c.email_reset(EmailResetRequest::new("t", "p"))
@@ -99,7 +99,7 @@ async fn each_method_calls_its_endpoint() {
 
     let c = client_expecting(
         "/v1/b2b/passwords/session/reset",
-        r#"{"request_id":"g","member_authenticated":true}"#,
+        r#"{"request_id":"g","member_id":"m","organization":{"organization_id":"o"},"member_authenticated":true,"session_token":"st","session_jwt":"sj","member_session":{"member_session_id":"s"}}"#,
     );
     let r = c
         .sessions_reset(SessionsResetRequest::new("o", "p").session_token("t"))
@@ -109,7 +109,7 @@ async fn each_method_calls_its_endpoint() {
 
     let c = client_expecting(
         "/v1/b2b/passwords/existing_password/reset",
-        r#"{"request_id":"h","status_code":200}"#,
+        r#"{"request_id":"h","member_id":"m","organization":{"organization_id":"o"},"intermediate_session_token":"ist","status_code":200}"#,
     );
     let r = c
         .existing_password_reset(ExistingPasswordResetRequest::new("e", "a", "b", "o"))
@@ -119,7 +119,7 @@ async fn each_method_calls_its_endpoint() {
 
     let c = client_expecting(
         "/v1/b2b/passwords/discovery/authenticate",
-        r#"{"request_id":"i","email_address":"e"}"#,
+        r#"{"request_id":"i","email_address":"e","intermediate_session_token":"ist"}"#,
     );
     let r = c
         .discovery_authenticate(DiscoveryAuthenticateRequest::new("e", "p"))
@@ -139,7 +139,7 @@ async fn each_method_calls_its_endpoint() {
 
     let c = client_expecting(
         "/v1/b2b/passwords/discovery/email/reset",
-        r#"{"request_id":"k","email_address":"e"}"#,
+        r#"{"request_id":"k","email_address":"e","intermediate_session_token":"ist"}"#,
     );
     let r = c
         .discovery_email_reset(DiscoveryEmailResetRequest::new("t", "p"))

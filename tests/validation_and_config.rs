@@ -168,6 +168,52 @@ fn empty_required_strings_are_refused() {
 }
 
 #[test]
+fn require_reset_takes_one_member_session_not_both() {
+    // In either order, and however the pair was set: nothing is sent.
+    for request in [
+        EmailRequireResetRequest::new("e")
+            .member_session_token("tok")
+            .member_session_jwt("jwt"),
+        EmailRequireResetRequest::new("e")
+            .member_session_jwt("jwt")
+            .member_session_token("tok"),
+        {
+            let mut r = EmailRequireResetRequest::new("e").member_session_token("tok");
+            r.member_session_jwt = Some(Secret::new("jwt"));
+            r
+        },
+    ] {
+        let v = refused(&request);
+        assert_eq!(v.operation, "passwords.email.require_reset");
+        assert_eq!(v.field, "member_session_token");
+        assert_eq!(
+            v.problem,
+            ValidationProblem::Conflicts("member_session_jwt")
+        );
+        assert_eq!(
+            v.to_string(),
+            "invalid request for passwords.email.require_reset: field `member_session_token` \
+             cannot be set together with `member_session_jwt`"
+        );
+    }
+    // One of them goes out as its header.
+    for (request, header) in [
+        (
+            EmailRequireResetRequest::new("e").member_session_token("tok"),
+            wire::MEMBER_SESSION_HEADER,
+        ),
+        (
+            EmailRequireResetRequest::new("e").member_session_jwt("tok"),
+            wire::MEMBER_SESSION_JWT_HEADER,
+        ),
+    ] {
+        let http = build_request(&config(), &request).unwrap();
+        assert_eq!(http.headers()[header], "tok");
+        assert_eq!(http.headers().len(), 4);
+    }
+}
+
+#[test]
 fn a_header_value_with_control_characters_is_refused() {
     let v = refused(&EmailRequireResetRequest::new("e").member_session_token("tok\r\nX-Evil: 1"));
     assert_eq!(v.field, "x-stytch-member-session");

@@ -155,7 +155,7 @@ fn html_502_from_a_proxy_keeps_status_and_excerpt() {
         panic!("{err:?}")
     };
     assert_eq!(e.status, http::StatusCode::BAD_GATEWAY);
-    assert_eq!(e.body_excerpt, html);
+    assert_eq!(e.body_excerpt(), html);
     assert_eq!(e.body_len, html.len());
     assert_eq!(err.status(), Some(http::StatusCode::BAD_GATEWAY));
     assert!(!err.is_retryable());
@@ -168,13 +168,13 @@ fn empty_500_and_json_that_is_not_an_error() {
         panic!("{err:?}")
     };
     assert_eq!(e.status, http::StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(e.body_excerpt, "");
+    assert_eq!(e.body_excerpt(), "");
     assert_eq!(e.body_len, 0);
 
     for body in ["{}", "[1,2]", "null", r#"{"message":"upstream timeout"}"#] {
         let err = parse::<AuthenticateRequest>(504, body).unwrap_err();
         assert!(
-            matches!(&err, Error::Http(e) if e.body_excerpt == body),
+            matches!(&err, Error::Http(e) if e.body_excerpt() == body),
             "{body}: {err:?}"
         );
     }
@@ -187,7 +187,7 @@ fn huge_error_body_is_capped() {
     let Error::Http(e) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(e.body_excerpt.len(), HttpError::EXCERPT_LIMIT);
+    assert_eq!(e.body_excerpt().len(), HttpError::EXCERPT_LIMIT);
     assert_eq!(e.body_len, body.len());
     assert!(err.to_string().len() < 1024);
 }
@@ -244,20 +244,20 @@ fn minimal_success_bodies_decode_for_every_endpoint() {
 
     let r = parse::<MigrateRequest>(
         200,
-        r#"{"request_id":"r2","member_id":"m2","member_created":true}"#,
+        r#"{"request_id":"r2","member_id":"m2","member_created":true,"organization":{"organization_id":"o2"}}"#,
     )
     .unwrap();
     assert_eq!((r.member_id.as_str(), r.member_created), ("m2", true));
 
     let r = parse::<AuthenticateRequest>(
         200,
-        r#"{"request_id":"r3","member_id":"m3","organization_id":"o3","session_token":"st","session_jwt":"sj","intermediate_session_token":"","member_authenticated":true,"status_code":200,"member_session":null,"mfa_required":null}"#,
+        r#"{"request_id":"r3","member_id":"m3","organization_id":"o3","session_token":"st","session_jwt":"sj","intermediate_session_token":"","member_authenticated":true,"status_code":200,"member_session":{"member_session_id":"s3"},"mfa_required":null}"#,
     )
     .unwrap();
     assert_eq!(r.session_token.expose(), "st");
     assert_eq!(r.session_jwt.expose(), "sj");
     assert!(r.intermediate_session_token.is_empty());
-    assert!(r.member_session.is_none());
+    assert_eq!(r.member_session.unwrap().member_session_id, "s3");
 
     let r = parse::<EmailResetStartRequest>(
         200,
@@ -268,7 +268,7 @@ fn minimal_success_bodies_decode_for_every_endpoint() {
 
     let r = parse::<EmailResetRequest>(
         200,
-        r#"{"request_id":"r5","member_email_id":"e5","session_token":null}"#,
+        r#"{"request_id":"r5","member_id":"m5","organization_id":"o5","member_email_id":"e5","session_token":null,"intermediate_session_token":"ist5"}"#,
     )
     .unwrap();
     assert_eq!(r.member_email_id, "e5");
@@ -279,12 +279,12 @@ fn minimal_success_bodies_decode_for_every_endpoint() {
     assert_eq!(r.request_id, "r6");
     assert!(r.member.is_none());
 
-    let r = parse::<SessionsResetRequest>(200, r#"{"request_id":"r7","member_id":"m7"}"#).unwrap();
+    let r = parse::<SessionsResetRequest>(200, r#"{"request_id":"r7","member_id":"m7","organization":{"organization_id":"o7"},"intermediate_session_token":"ist7"}"#).unwrap();
     assert_eq!(r.member_id, "m7");
 
     let r = parse::<ExistingPasswordResetRequest>(
         200,
-        r#"{"request_id":"r8","member_authenticated":false,"intermediate_session_token":"ist8"}"#,
+        r#"{"request_id":"r8","member_id":"m8","organization":{"organization_id":"o8"},"member_authenticated":false,"intermediate_session_token":"ist8"}"#,
     )
     .unwrap();
     assert_eq!(r.intermediate_session_token.expose(), "ist8");
@@ -299,10 +299,150 @@ fn minimal_success_bodies_decode_for_every_endpoint() {
 
     let r = parse::<DiscoveryEmailResetRequest>(
         200,
-        r#"{"request_id":"r11","discovered_organizations":null,"email_address":"a@b.c"}"#,
+        r#"{"request_id":"r11","discovered_organizations":null,"email_address":"a@b.c","intermediate_session_token":"ist11"}"#,
     )
     .unwrap();
     assert!(r.discovered_organizations.is_empty());
+}
+
+/// Takes out (drops, nulls, empties, or gives the wrong type) each of `required` in turn from
+/// `body`, a minimal success body that decodes, and expects a decode error naming it.
+fn check_required<E: Endpoint>(body: serde_json::Value, required: &[&str]) {
+    parse::<E>(200, body.to_string()).unwrap_or_else(|e| panic!("{}: {e}", E::OPERATION));
+    for field in required {
+        let pointer = format!("/{}", field.replace('.', "/"));
+        for broken in [None, Some(json!(null)), Some(json!("")), Some(json!(7))] {
+            let mut body = body.clone();
+            match &broken {
+                Some(value) => *body.pointer_mut(&pointer).unwrap() = value.clone(),
+                None => {
+                    let (parent, key) = pointer.rsplit_once('/').unwrap();
+                    body.pointer_mut(parent)
+                        .and_then(|p| p.as_object_mut())
+                        .unwrap()
+                        .remove(key);
+                }
+            }
+            let what = format!("{} with {field} = {broken:?}", E::OPERATION);
+            let Err(err) = parse::<E>(200, body.to_string()) else {
+                panic!("{what} decodes")
+            };
+            let Error::Decode(e) = &err else {
+                panic!("{what}: {err:?}")
+            };
+            // A wrong type fails in serde; a missing, null or empty value in the check after.
+            assert_eq!(e.path, *field, "{what}");
+            assert_eq!(e.operation, E::OPERATION);
+            assert_eq!(e.status, http::StatusCode::OK);
+            assert!(err.to_string().contains(&format!("`{field}`")), "{err}");
+        }
+    }
+}
+
+/// The fields of a session made by a Member's login, as a success body carries them.
+fn logged_in(mut ids: serde_json::Value) -> serde_json::Value {
+    let fields = json!({
+        "member_authenticated": true,
+        "session_token": "st",
+        "session_jwt": "sj",
+        "member_session": {"member_session_id": "s"},
+        "intermediate_session_token": ""
+    });
+    ids.as_object_mut()
+        .unwrap()
+        .extend(fields.as_object().unwrap().clone());
+    ids
+}
+
+#[test]
+fn success_bodies_must_identify_who_and_what_was_authenticated() {
+    // The body from the issue: only a request id and a status code.
+    let err =
+        parse::<AuthenticateRequest>(200, r#"{"request_id":"r","status_code":200}"#).unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode(e) if e.path == "member_id"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "could not decode the passwords.authenticate response at `member_id`: \
+         required in a success body, but missing, null or empty"
+    );
+
+    let ids = || json!({"request_id": "r", "member_id": "m", "organization_id": "o"});
+    let org_ids =
+        || json!({"request_id": "r", "member_id": "m", "organization": {"organization_id": "o"}});
+    let session = [
+        "session_token",
+        "session_jwt",
+        "member_session",
+        "member_session.member_session_id",
+    ];
+    let with = |base: &[&'static str], more: &[&'static str]| [base, more].concat();
+    let top = ["request_id", "member_id", "organization_id"];
+    let nested = ["request_id", "member_id", "organization.organization_id"];
+
+    check_required::<StrengthCheckRequest>(json!({"request_id": "r"}), &["request_id"]);
+    check_required::<MigrateRequest>(org_ids(), &nested);
+    check_required::<AuthenticateRequest>(logged_in(ids()), &with(&top, &session));
+    check_required::<EmailResetStartRequest>(
+        json!({"request_id": "r", "member_id": "m"}),
+        &["request_id", "member_id"],
+    );
+    check_required::<EmailResetRequest>(logged_in(ids()), &with(&top, &session));
+    check_required::<EmailRequireResetRequest>(json!({"request_id": "r"}), &["request_id"]);
+    check_required::<SessionsResetRequest>(logged_in(org_ids()), &with(&nested, &session));
+    check_required::<ExistingPasswordResetRequest>(logged_in(org_ids()), &with(&nested, &session));
+    let discovered =
+        json!({"request_id": "r", "email_address": "a@b.c", "intermediate_session_token": "ist"});
+    let discovery = ["request_id", "email_address", "intermediate_session_token"];
+    check_required::<DiscoveryAuthenticateRequest>(discovered.clone(), &discovery);
+    check_required::<DiscoveryEmailResetStartRequest>(json!({"request_id": "r"}), &["request_id"]);
+    check_required::<DiscoveryEmailResetRequest>(discovered, &discovery);
+
+    // Not logged in yet (MFA or another primary factor is required): no session, but the
+    // intermediate session token to finish with.
+    let mut mfa = ids();
+    mfa["intermediate_session_token"] = json!("ist");
+    check_required::<AuthenticateRequest>(
+        mfa.clone(),
+        &with(&top, &["intermediate_session_token"]),
+    );
+    check_required::<EmailResetRequest>(mfa, &with(&top, &["intermediate_session_token"]));
+    let mut mfa = org_ids();
+    mfa["intermediate_session_token"] = json!("ist");
+    mfa["member_authenticated"] = json!(false);
+    check_required::<SessionsResetRequest>(mfa.clone(), &["intermediate_session_token"]);
+    check_required::<ExistingPasswordResetRequest>(mfa, &["intermediate_session_token"]);
+}
+
+#[test]
+fn descriptive_fields_stay_lenient() {
+    // Everything but the identifying fields may be missing, null or of a new kind.
+    let body = json!({
+        "request_id": "r",
+        "member_id": "m",
+        "organization_id": "o",
+        "member_authenticated": true,
+        "session_token": "st",
+        "session_jwt": "sj",
+        "member_session": {
+            "member_session_id": "s",
+            "authentication_factors": [{"type": "brand_new_factor", "delivery_method": null}]
+        },
+        "member": null,
+        "organization": {"organization_name": null},
+        "status_code": null,
+        "field_added_later": {"x": 1}
+    });
+    let r = parse::<AuthenticateRequest>(200, body.to_string()).unwrap();
+    assert_eq!(r.member, Member::default());
+    assert_eq!(r.status_code, 0);
+    let factor = &r.member_session.unwrap().authentication_factors[0];
+    assert_eq!(
+        factor.r#type,
+        AuthenticationFactorType::Other("brand_new_factor".into())
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_duration, require, setters, JsonObject};
+use super::{check_duration, missing_login_field, require, setters, JsonObject};
 use crate::de::nullable;
 use crate::error::ValidationError;
 use crate::models::{
@@ -94,13 +94,19 @@ impl Endpoint for AuthenticateRequest {
         require(Self::OPERATION, "password", self.password.expose())?;
         check_duration(Self::OPERATION, self.session_duration_minutes)
     }
+
+    missing_login_field! {
+        "request_id" => request_id,
+        "member_id" => member_id,
+        "organization_id" => organization_id,
+    }
 }
 
 /// Response of `passwords.authenticate`.
 ///
 /// When the Organization requires MFA, `member_authenticated` is `false`, the session fields are
 /// empty, and `intermediate_session_token` and `mfa_required` say how to continue.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct AuthenticateResponse {
@@ -132,15 +138,11 @@ pub struct AuthenticateResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The session, when one was made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_session: Option<MemberSession>,
     /// What MFA step is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_required: Option<MfaRequired>,
     /// Which primary factor is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_required: Option<PrimaryRequired>,
     /// The device the call came from, when device fingerprinting is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_device: Option<DeviceInfo>,
 }

@@ -2,12 +2,29 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{require, setters};
+use super::{first_empty, require, setters};
 use crate::de::nullable;
 use crate::error::ValidationError;
 use crate::models::{DiscoveredOrganization, Locale};
 use crate::secret::Secret;
 use crate::wire::Endpoint;
+
+/// The [`Endpoint::missing_field`] of both discovery calls that authenticate an email: who (the
+/// address) and what to continue with (the intermediate session token).
+macro_rules! missing_discovery_field {
+    () => {
+        fn missing_field(r: &Self::Response) -> Option<&'static str> {
+            first_empty(&[
+                ("request_id", &r.request_id),
+                ("email_address", &r.email_address),
+                (
+                    "intermediate_session_token",
+                    r.intermediate_session_token.expose(),
+                ),
+            ])
+        }
+    };
+}
 
 /// Request of `POST /v1/b2b/passwords/discovery/authenticate`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -38,10 +55,12 @@ impl Endpoint for DiscoveryAuthenticateRequest {
         require(Self::OPERATION, "email_address", &self.email_address)?;
         require(Self::OPERATION, "password", self.password.expose())
     }
+
+    missing_discovery_field!();
 }
 
 /// Response of `passwords.discovery.authenticate`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DiscoveryAuthenticateResponse {
@@ -131,10 +150,14 @@ impl Endpoint for DiscoveryEmailResetStartRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         require(Self::OPERATION, "email_address", &self.email_address)
     }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[("request_id", &r.request_id)])
+    }
 }
 
 /// Response of `passwords.discovery.email.reset_start`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DiscoveryEmailResetStartResponse {
@@ -188,10 +211,12 @@ impl Endpoint for DiscoveryEmailResetRequest {
         )?;
         require(Self::OPERATION, "password", self.password.expose())
     }
+
+    missing_discovery_field!();
 }
 
 /// Response of `passwords.discovery.email.reset`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DiscoveryEmailResetResponse {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_duration, require, setters, JsonObject};
+use super::{check_duration, first_empty, missing_login_field, require, setters, JsonObject};
 use crate::de::nullable;
 use crate::error::{ValidationError, ValidationProblem};
 use crate::models::{
@@ -85,10 +85,14 @@ impl Endpoint for EmailResetStartRequest {
         require(Self::OPERATION, "organization_id", &self.organization_id)?;
         require(Self::OPERATION, "email_address", &self.email_address)
     }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[("request_id", &r.request_id), ("member_id", &r.member_id)])
+    }
 }
 
 /// Response of `passwords.email.reset_start`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct EmailResetStartResponse {
@@ -202,10 +206,16 @@ impl Endpoint for EmailResetRequest {
         }
         check_duration(Self::OPERATION, self.session_duration_minutes)
     }
+
+    missing_login_field! {
+        "request_id" => request_id,
+        "member_id" => member_id,
+        "organization_id" => organization_id,
+    }
 }
 
 /// Response of `passwords.email.reset`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct EmailResetResponse {
@@ -240,16 +250,12 @@ pub struct EmailResetResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The session, when one was made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_session: Option<MemberSession>,
     /// What MFA step is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_required: Option<MfaRequired>,
     /// Which primary factor is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_required: Option<PrimaryRequired>,
     /// The device the call came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_device: Option<DeviceInfo>,
 }
 
@@ -259,6 +265,19 @@ pub struct EmailResetResponse {
 /// To run the call with a Member's permissions rather than the project's, attach their session
 /// with [`member_session_token`](Self::member_session_token) or
 /// [`member_session_jwt`](Self::member_session_jwt); it travels as a header, not in the body.
+/// Setting both is refused before sending (a [`ValidationProblem::Conflicts`] error), like the
+/// `session_token` / `session_jwt` pair of the other calls: the API takes one.
+///
+/// ```
+/// use stytch_b2b_passwords::{wire, Config, EmailRequireResetRequest, Error, Secret};
+///
+/// let config = Config::new("project-test-1", Secret::new("s"), None, None).unwrap();
+/// let both = EmailRequireResetRequest::new("ada@example.com")
+///     .member_session_token("token")
+///     .member_session_jwt("jwt");
+/// let err = wire::build_request(&config, &both).unwrap_err();
+/// assert!(matches!(err, Error::Validation(v) if v.field == "member_session_token"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EmailRequireResetRequest {
@@ -270,9 +289,14 @@ pub struct EmailRequireResetRequest {
     /// The Member's id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
-    /// The Member authorization sent as a header; never part of the body.
+    /// A Member session token to run the call as, sent as the `X-Stytch-Member-Session`
+    /// header; never part of the body. At most one of this and `member_session_jwt`.
     #[serde(skip)]
-    pub member_auth: Option<MemberAuth>,
+    pub member_session_token: Option<Secret>,
+    /// A Member session JWT to run the call as, sent as the `X-Stytch-Member-SessionJWT`
+    /// header; never part of the body. At most one of this and `member_session_token`.
+    #[serde(skip)]
+    pub member_session_jwt: Option<Secret>,
 }
 
 impl EmailRequireResetRequest {
@@ -282,22 +306,9 @@ impl EmailRequireResetRequest {
             email_address: email_address.into(),
             organization_id: None,
             member_id: None,
-            member_auth: None,
+            member_session_token: None,
+            member_session_jwt: None,
         }
-    }
-
-    /// Runs the call as the Member of this session token (`X-Stytch-Member-Session`).
-    #[must_use]
-    pub fn member_session_token(mut self, token: impl Into<Secret>) -> Self {
-        self.member_auth = Some(MemberAuth::SessionToken(token.into()));
-        self
-    }
-
-    /// Runs the call as the Member of this session JWT (`X-Stytch-Member-SessionJWT`).
-    #[must_use]
-    pub fn member_session_jwt(mut self, jwt: impl Into<Secret>) -> Self {
-        self.member_auth = Some(MemberAuth::SessionJwt(jwt.into()));
-        self
     }
 }
 
@@ -306,6 +317,12 @@ setters!(EmailRequireResetRequest {
     organization_id: String,
     /// Sets the Member's id.
     member_id: String,
+    /// Runs the call as the Member of this session token (`X-Stytch-Member-Session`); not
+    /// together with [`member_session_jwt`](Self::member_session_jwt).
+    member_session_token: Secret,
+    /// Runs the call as the Member of this session JWT (`X-Stytch-Member-SessionJWT`); not
+    /// together with [`member_session_token`](Self::member_session_token).
+    member_session_jwt: Secret,
 });
 
 impl Endpoint for EmailRequireResetRequest {
@@ -315,24 +332,32 @@ impl Endpoint for EmailRequireResetRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         require(Self::OPERATION, "email_address", &self.email_address)?;
-        match &self.member_auth {
-            Some(MemberAuth::SessionToken(t)) => {
-                require(Self::OPERATION, "member_session_token", t.expose())
-            }
-            Some(MemberAuth::SessionJwt(t)) => {
-                require(Self::OPERATION, "member_session_jwt", t.expose())
-            }
-            None => Ok(()),
+        match (&self.member_session_token, &self.member_session_jwt) {
+            (Some(_), Some(_)) => Err(ValidationError {
+                operation: Self::OPERATION,
+                field: "member_session_token",
+                problem: ValidationProblem::Conflicts("member_session_jwt"),
+            }),
+            (Some(token), None) => require(Self::OPERATION, "member_session_token", token.expose()),
+            (None, Some(jwt)) => require(Self::OPERATION, "member_session_jwt", jwt.expose()),
+            (None, None) => Ok(()),
         }
     }
 
-    fn member_auth(&self) -> Option<&MemberAuth> {
-        self.member_auth.as_ref()
+    fn member_auth(&self) -> Option<MemberAuth<'_>> {
+        self.member_session_token
+            .as_ref()
+            .map(MemberAuth::SessionToken)
+            .or_else(|| self.member_session_jwt.as_ref().map(MemberAuth::SessionJwt))
+    }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[("request_id", &r.request_id)])
     }
 }
 
 /// Response of `passwords.email.require_reset`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct EmailRequireResetResponse {
@@ -343,12 +368,9 @@ pub struct EmailRequireResetResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The Member's id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// The Member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
     /// The Organization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{require, setters, JsonObject};
+use super::{first_empty, require, setters, JsonObject};
 use crate::de::nullable;
 use crate::error::ValidationError;
 use crate::models::{
@@ -155,10 +155,21 @@ impl Endpoint for MigrateRequest {
         require(Self::OPERATION, "hash_type", self.hash_type.as_str())?;
         require(Self::OPERATION, "organization_id", &self.organization_id)
     }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[
+            ("request_id", &r.request_id),
+            ("member_id", &r.member_id),
+            (
+                "organization.organization_id",
+                &r.organization.organization_id,
+            ),
+        ])
+    }
 }
 
 /// Response of `passwords.migrate`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct MigrateResponse {

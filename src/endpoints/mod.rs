@@ -18,6 +18,8 @@ pub use sessions::*;
 pub use strength_check::*;
 
 use crate::error::{ValidationError, ValidationProblem};
+use crate::models::MemberSession;
+use crate::secret::Secret;
 use crate::wire::Endpoint;
 
 /// The path of every endpoint, for [`Config`](crate::Config) to build each URI once.
@@ -88,6 +90,64 @@ pub(crate) fn check_duration(
         _ => Ok(()),
     }
 }
+
+/// The first of `fields` (name, value) whose value is empty: `null` and a missing field decode
+/// as empty too. For [`Endpoint::missing_field`].
+pub(crate) fn first_empty(fields: &[(&'static str, &str)]) -> Option<&'static str> {
+    fields
+        .iter()
+        .find(|(_, value)| value.is_empty())
+        .map(|(name, _)| *name)
+}
+
+/// What a success body of a call that logs a Member in must carry besides the ids: the session
+/// (token, JWT and object) when `member_authenticated`, else the intermediate session token to
+/// finish with.
+pub(crate) fn missing_session_field(
+    member_authenticated: bool,
+    session_token: &Secret,
+    session_jwt: &Secret,
+    member_session: Option<&MemberSession>,
+    intermediate_session_token: &Secret,
+) -> Option<&'static str> {
+    if !member_authenticated {
+        return first_empty(&[(
+            "intermediate_session_token",
+            intermediate_session_token.expose(),
+        )]);
+    }
+    first_empty(&[
+        ("session_token", session_token.expose()),
+        ("session_jwt", session_jwt.expose()),
+    ])
+    .or_else(|| match member_session {
+        None => Some("member_session"),
+        Some(session) => first_empty(&[(
+            "member_session.member_session_id",
+            &session.member_session_id,
+        )]),
+    })
+}
+
+/// The [`Endpoint::missing_field`] of a call that logs a Member in: the id fields listed, as
+/// `"name" => field.path`, then the session or the intermediate session token of the response
+/// (see [`missing_session_field`]).
+macro_rules! missing_login_field {
+    ($($name:literal => $($field:ident).+),+ $(,)?) => {
+        fn missing_field(r: &Self::Response) -> Option<&'static str> {
+            super::first_empty(&[$(($name, &r.$($field).+)),+]).or_else(|| {
+                super::missing_session_field(
+                    r.member_authenticated,
+                    &r.session_token,
+                    &r.session_jwt,
+                    r.member_session.as_ref(),
+                    &r.intermediate_session_token,
+                )
+            })
+        }
+    };
+}
+pub(crate) use missing_login_field;
 
 /// A JSON object, as used for metadata and custom claims.
 pub type JsonObject = serde_json::Map<String, serde_json::Value>;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_duration, require, setters, JsonObject};
+use super::{check_duration, missing_login_field, require, setters, JsonObject};
 use crate::de::nullable;
 use crate::error::{ValidationError, ValidationProblem};
 use crate::models::{DeviceInfo, Locale, Member, MemberSession, MfaRequired, Organization};
@@ -87,10 +87,16 @@ impl Endpoint for SessionsResetRequest {
         }
         check_duration(Self::OPERATION, self.session_duration_minutes)
     }
+
+    missing_login_field! {
+        "request_id" => request_id,
+        "member_id" => member_id,
+        "organization.organization_id" => organization.organization_id,
+    }
 }
 
 /// Response of `passwords.sessions.reset`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SessionsResetResponse {
@@ -119,12 +125,9 @@ pub struct SessionsResetResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// The session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_session: Option<MemberSession>,
     /// What MFA step is still required, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_required: Option<MfaRequired>,
     /// The device the call came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_device: Option<DeviceInfo>,
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{require, setters};
+use super::{first_empty, require, setters};
 use crate::de::nullable;
 use crate::error::ValidationError;
 use crate::models::{LudsFeedback, ZxcvbnFeedback};
@@ -43,10 +43,14 @@ impl Endpoint for StrengthCheckRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         require(Self::OPERATION, "password", self.password.expose())
     }
+
+    fn missing_field(r: &Self::Response) -> Option<&'static str> {
+        first_empty(&[("request_id", &r.request_id)])
+    }
 }
 
 /// Response of `passwords.strength_check`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct StrengthCheckResponse {
@@ -72,9 +76,7 @@ pub struct StrengthCheckResponse {
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
     /// Feedback under the LUDS policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub luds_feedback: Option<LudsFeedback>,
     /// Feedback under the zxcvbn policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zxcvbn_feedback: Option<ZxcvbnFeedback>,
 }
