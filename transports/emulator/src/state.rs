@@ -361,13 +361,18 @@ pub(crate) struct ResetToken {
     pub(crate) code_challenge: Option<String>,
 }
 
-/// Options for the session an authentication makes or extends.
-#[derive(Default)]
+/// Options for the session an authentication makes or extends: the fields every request that
+/// logs a Member in carries, flattened into each request type (`#[serde(flatten)]`).
+#[derive(Default, serde::Deserialize)]
 pub(crate) struct SessionOptions {
     pub(crate) session_token: Option<String>,
     pub(crate) session_jwt: Option<String>,
+    #[serde(rename = "session_duration_minutes")]
     pub(crate) duration_minutes: Option<i64>,
+    #[serde(rename = "session_custom_claims")]
     pub(crate) custom_claims: Option<JsonObject>,
+    /// Only some of those requests take one; they set it from their own field.
+    #[serde(skip)]
     pub(crate) intermediate_session_token: Option<String>,
 }
 

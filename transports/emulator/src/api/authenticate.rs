@@ -5,18 +5,15 @@ use serde_json::{Map, Value};
 
 use super::common::{authenticated, check_custom_claims, existing_session, required};
 use crate::error::{ApiFailure, ApiResult};
-use crate::seed::JsonObject;
 use crate::state::{SessionOptions, State};
 
 #[derive(Deserialize)]
 pub(super) struct AuthenticateReq {
+    #[serde(flatten)]
+    session: SessionOptions,
     organization_id: String,
     email_address: String,
     password: String,
-    session_token: Option<String>,
-    session_duration_minutes: Option<i64>,
-    session_jwt: Option<String>,
-    session_custom_claims: Option<JsonObject>,
     #[allow(dead_code)]
     locale: Option<String>,
     intermediate_session_token: Option<String>,
@@ -41,11 +38,8 @@ pub(super) fn authenticate(
         return Err(member_reset_password());
     }
     let opts = SessionOptions {
-        session_token: req.session_token,
-        session_jwt: req.session_jwt,
-        duration_minutes: req.session_duration_minutes,
-        custom_claims: req.session_custom_claims,
         intermediate_session_token: req.intermediate_session_token,
+        ..req.session
     };
     let existing = existing_session(state, member_idx, &opts)?;
     check_custom_claims(opts.custom_claims.as_ref())?;

@@ -11,7 +11,6 @@ use super::common::{
 use super::{MEMBER_SESSION_HEADER, MEMBER_SESSION_JWT_HEADER};
 use crate::error::{ApiFailure, ApiResult};
 use crate::outbox::EmailKind;
-use crate::seed::JsonObject;
 use crate::state::{Member, ResetScope, SessionOptions, State};
 
 #[derive(Deserialize)]
@@ -78,13 +77,11 @@ pub(super) fn email_reset_start(
 
 #[derive(Deserialize)]
 pub(super) struct EmailResetReq {
+    #[serde(flatten)]
+    session: SessionOptions,
     password_reset_token: String,
     password: String,
-    session_token: Option<String>,
-    session_duration_minutes: Option<i64>,
-    session_jwt: Option<String>,
     code_verifier: Option<String>,
-    session_custom_claims: Option<JsonObject>,
     #[allow(dead_code)]
     locale: Option<String>,
     intermediate_session_token: Option<String>,
@@ -106,11 +103,8 @@ pub(super) fn email_reset(state: &mut State, req: EmailResetReq) -> ApiResult<Ma
     let member_idx = state.member_or_404(&member_id)?;
     state.check_member_password(member_idx, &req.password)?;
     let opts = SessionOptions {
-        session_token: req.session_token,
-        session_jwt: req.session_jwt,
-        duration_minutes: req.session_duration_minutes,
-        custom_claims: req.session_custom_claims,
         intermediate_session_token: req.intermediate_session_token,
+        ..req.session
     };
     check_custom_claims(opts.custom_claims.as_ref())?;
     let existing = existing_session(state, member_idx, &opts)?;

@@ -6,19 +6,16 @@ use serde_json::{Map, Value};
 use super::authenticate::member_by_credentials;
 use super::common::{authenticated, check_custom_claims, existing_session, required};
 use crate::error::ApiResult;
-use crate::seed::JsonObject;
 use crate::state::{SessionOptions, State};
 
 #[derive(Deserialize)]
 pub(super) struct ExistingPasswordReq {
+    #[serde(flatten)]
+    session: SessionOptions,
     email_address: String,
     existing_password: String,
     new_password: String,
     organization_id: String,
-    session_token: Option<String>,
-    session_duration_minutes: Option<i64>,
-    session_jwt: Option<String>,
-    session_custom_claims: Option<JsonObject>,
     #[allow(dead_code)]
     locale: Option<String>,
     #[allow(dead_code)]
@@ -40,13 +37,7 @@ pub(super) fn existing_password_reset(
         &req.existing_password,
     )?;
     state.check_member_password(member_idx, &req.new_password)?;
-    let opts = SessionOptions {
-        session_token: req.session_token,
-        session_jwt: req.session_jwt,
-        duration_minutes: req.session_duration_minutes,
-        custom_claims: req.session_custom_claims,
-        intermediate_session_token: None,
-    };
+    let opts = req.session;
     check_custom_claims(opts.custom_claims.as_ref())?;
     let existing = existing_session(state, member_idx, &opts)?;
     state.set_password(member_idx, &req.new_password)?;

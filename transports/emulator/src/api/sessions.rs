@@ -5,17 +5,14 @@ use serde_json::{json, Map, Value};
 
 use super::common::{check_custom_claims, required, session_fields};
 use crate::error::{ApiFailure, ApiResult};
-use crate::seed::JsonObject;
-use crate::state::{State, SESSION_RESET_WINDOW_SECONDS};
+use crate::state::{SessionOptions, State, SESSION_RESET_WINDOW_SECONDS};
 
 #[derive(Deserialize)]
 pub(super) struct SessionsResetReq {
     organization_id: String,
     password: String,
-    session_token: Option<String>,
-    session_jwt: Option<String>,
-    session_duration_minutes: Option<i64>,
-    session_custom_claims: Option<JsonObject>,
+    #[serde(flatten)]
+    session: SessionOptions,
     #[allow(dead_code)]
     locale: Option<String>,
     #[allow(dead_code)]
@@ -28,9 +25,13 @@ pub(super) fn sessions_reset(
 ) -> ApiResult<Map<String, Value>> {
     required(&req.organization_id, "organization_id")?;
     required(&req.password, "password")?;
-    check_custom_claims(req.session_custom_claims.as_ref())?;
-    let token = req.session_token.as_deref().filter(|s| !s.is_empty());
-    let jwt = req.session_jwt.as_deref().filter(|s| !s.is_empty());
+    check_custom_claims(req.session.custom_claims.as_ref())?;
+    let token = req
+        .session
+        .session_token
+        .as_deref()
+        .filter(|s| !s.is_empty());
+    let jwt = req.session.session_jwt.as_deref().filter(|s| !s.is_empty());
     if token.is_none() && jwt.is_none() {
         return Err(ApiFailure::invalid_request(
             "session_token or session_jwt is required.",
@@ -62,8 +63,8 @@ pub(super) fn sessions_reset(
     let idx = state.start_session(
         member_idx,
         Some(session_idx),
-        req.session_duration_minutes,
-        req.session_custom_claims,
+        req.session.duration_minutes,
+        req.session.custom_claims,
     )?;
     // Unlike authenticate, no `organization_id` or `primary_required` here.
     let mut body = session_fields(state, Some(idx), "", Value::Null)?;
