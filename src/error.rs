@@ -94,16 +94,18 @@ impl Error {
         matches!(self, Error::Transport(e) if e.is_timeout())
     }
 
-    /// Whether sending the same request again is safe and may succeed: the connection failed
-    /// before the request was sent, or the server said so with 429 or 503. A timeout or a 500 is
-    /// not retryable: a reset email may already have gone out.
+    /// Whether sending the same request again is safe and may succeed, by the rule the client's
+    /// retries follow (see [`RetryPolicy`](crate::RetryPolicy)) for an operation that changes
+    /// something: the connection failed before the request was sent, or the server said so with
+    /// 429 or 503. A timeout or a 500 is not retryable: a reset email may already have gone
+    /// out. Nor is a TLS failure: it would fail the same way.
     pub fn is_retryable(&self) -> bool {
+        use crate::retry::{retry_safe, Failure};
         match self {
-            Error::Transport(e) => e.is_retryable(),
-            Error::Api(_) | Error::Http(_) => matches!(
-                self.status(),
-                Some(StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
-            ),
+            Error::Transport(e) => retry_safe(Failure::Transport(e.kind()), false),
+            Error::Api(_) | Error::Http(_) => self
+                .status()
+                .is_some_and(|status| retry_safe(Failure::Status(status), false)),
             _ => false,
         }
     }

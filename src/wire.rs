@@ -40,6 +40,10 @@ pub trait Endpoint: Serialize {
     const OPERATION: &'static str;
     /// The path after the base URL, such as `/v1/b2b/passwords/authenticate`.
     const PATH: &'static str;
+    /// Whether the operation changes nothing, so that sending it twice is harmless: the client
+    /// then also retries failures after the request may have reached the server (a timeout, a
+    /// `500`).
+    const READ_ONLY: bool = false;
 
     /// Checks what the API would reject, before any byte is sent.
     fn validate(&self) -> Result<(), ValidationError> {
