@@ -334,16 +334,6 @@ async fn connect_timeout_is_a_connect_error() {
     .await;
 }
 
-fn self_signed() -> (Vec<u8>, Vec<u8>) {
-    let certified =
-        rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-            .unwrap();
-    (
-        certified.cert.der().to_vec(),
-        certified.signing_key.serialize_der(),
-    )
-}
-
 #[tokio::test]
 async fn tls_round_trip_with_a_custom_root_uses_http2_when_offered() {
     bounded(async {

@@ -251,3 +251,14 @@ pub async fn serve_tls(cert: Vec<u8>, key: Vec<u8>, alpn: &[&[u8]]) -> (SocketAd
     });
     (addr, counters)
 }
+
+/// A self-signed certificate for `localhost` and its key, DER-encoded.
+pub fn self_signed() -> (Vec<u8>, Vec<u8>) {
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+            .unwrap();
+    (
+        certified.cert.der().to_vec(),
+        certified.signing_key.serialize_der(),
+    )
+}
