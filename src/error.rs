@@ -111,6 +111,31 @@ impl Error {
     }
 }
 
+impl Error {
+    /// How many attempts the call made before this error: 0 when nothing was sent (a
+    /// validation or configuration error), more than 1 when the client retried.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(e) => e.attempts,
+            Error::Http(e) => e.attempts,
+            Error::Decode(e) => e.attempts,
+            Error::Transport(e) => e.attempts(),
+            _ => 0,
+        }
+    }
+
+    /// Records the attempt count on an error read from a response.
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        match &mut self {
+            Error::Api(e) => e.attempts = attempts,
+            Error::Http(e) => e.attempts = attempts,
+            Error::Decode(e) => e.attempts = attempts,
+            _ => {}
+        }
+        self
+    }
+}
+
 impl From<TransportError> for Error {
     fn from(e: TransportError) -> Self {
         Error::Transport(e)
@@ -209,6 +234,8 @@ pub struct ApiError {
     pub error_url: Option<String>,
     /// Extra structured details, when the API sends them.
     pub error_details: Option<serde_json::Value>,
+    /// How many attempts the call made, this answer's included.
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -221,6 +248,7 @@ impl ApiError {
             error_message: None,
             error_url: None,
             error_details: None,
+            attempts: 1,
         }
     }
 }
@@ -280,6 +308,7 @@ impl ErrorBody {
             error_message: self.error_message,
             error_url: self.error_url,
             error_details: self.error_details.filter(|v| !v.is_null()),
+            attempts: 1,
         })
     }
 }
@@ -296,6 +325,8 @@ pub struct HttpError {
     pub body_excerpt: String,
     /// The full length of the body in bytes.
     pub body_len: usize,
+    /// How many attempts the call made, this answer's included.
+    pub attempts: u32,
 }
 
 impl HttpError {
@@ -318,6 +349,8 @@ pub struct DecodeError {
     /// What was wrong there. Never contains a value from the body, only its shape, so a secret in
     /// a malformed body cannot leak through this message.
     pub message: String,
+    /// How many attempts the call made, this answer's included.
+    pub attempts: u32,
 }
 
 /// A request that was refused before anything was sent.

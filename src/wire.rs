@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::{DecodeError, Error, ErrorBody, HttpError, Result, ValidationError};
 use crate::json_path;
-use crate::transport::{HttpRequest, HttpResponse, Operation};
+use crate::transport::{Attempts, HttpRequest, HttpResponse, Operation};
 
 /// A Member's authorization for calls that can run with that Member's permissions, sent as a
 /// header rather than in the JSON body.
@@ -142,13 +142,13 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
     response: HttpResponse,
 ) -> Result<T> {
     let status = response.status();
-    let body = response.into_body();
     if !status.is_success() {
-        return Err(error_from(status, &body));
+        return Err(error_from(status, response.body()).with_attempts(attempts_of(&response)));
     }
-    match serde_json::from_slice(&body) {
+    match serde_json::from_slice(response.body()) {
         Ok(value) => Ok(value),
-        Err(e) => Err(decode_error(operation, status, &body, &e)),
+        Err(e) => Err(decode_error(operation, status, response.body(), &e)
+            .with_attempts(attempts_of(&response))),
     }
 }
 
@@ -167,7 +167,13 @@ fn decode_error(
         status,
         path,
         message,
+        attempts: 1,
     }))
+}
+
+/// The attempt count the client put on `response` (1 for a response read directly).
+fn attempts_of(response: &HttpResponse) -> u32 {
+    response.extensions().get::<Attempts>().map_or(1, |a| a.0)
 }
 
 /// Maps a non-2xx response: a Stytch error body becomes [`Error::Api`], anything else
@@ -183,6 +189,7 @@ fn error_from(status: StatusCode, body: &[u8]) -> Error {
         status,
         body_excerpt: excerpt(body, HttpError::EXCERPT_LIMIT),
         body_len: body.len(),
+        attempts: 1,
     }))
 }
 

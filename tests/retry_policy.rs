@@ -166,6 +166,7 @@ async fn busy_statuses_are_retried_then_returned_when_attempts_run_out() {
         let err = client.authenticate(authenticate()).await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert!(err.is_retryable());
+        assert_eq!(err.attempts(), 3);
         assert_eq!(transport.requests(), 3);
         assert_eq!(timer.sleeps().len(), 2);
     }
