@@ -49,6 +49,7 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod body;
+mod connect;
 mod error;
 mod timer;
 mod transport;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::{Request, Response, Uri};
-use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_rustls::HttpsConnectorBuilder;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -21,12 +21,13 @@ use stytch_b2b_passwords_transport::{
 };
 
 use crate::body::{read_body, Full};
+use crate::connect::TimedConnector;
 use crate::error::{any_cause, root_cause};
 
 /// The span name used when a request carries no [`OperationName`].
 const UNNAMED_OPERATION: &str = "http.request";
 
-type HyperClient = Client<HttpsConnector<HttpConnector>, Full>;
+type HyperClient = Client<TimedConnector, Full>;
 
 /// An HTTPS client for one service: pooled keep-alive connections (HTTP/2 when the server offers
 /// it), rustls with the ring provider, time limits, a response size cap and safe retries.
@@ -80,7 +81,7 @@ impl Default for Settings {
             connect_timeout: HyperTransportBuilder::DEFAULT_CONNECT_TIMEOUT,
             timeout: HyperTransportBuilder::DEFAULT_TIMEOUT,
             pool_idle_timeout: HyperTransportBuilder::DEFAULT_POOL_IDLE_TIMEOUT,
-            pool_max_idle_per_host: usize::MAX,
+            pool_max_idle_per_host: HyperTransportBuilder::DEFAULT_POOL_MAX_IDLE_PER_HOST,
             max_response_body_size: HyperTransportBuilder::DEFAULT_MAX_RESPONSE_BODY_SIZE,
             allow_insecure_http: false,
             http2: true,
@@ -142,18 +143,24 @@ impl HyperTransportBuilder {
     /// Default [`pool_idle_timeout`](Self::pool_idle_timeout): 50 seconds, under the 60 seconds
     /// after which common load balancers close idle connections.
     pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
+    /// Default [`pool_max_idle_per_host`](Self::pool_max_idle_per_host): 32. Connections past
+    /// it are closed when their call ends instead of idling, so a burst of callers does not
+    /// leave a socket each open.
+    pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 32;
     /// Default [`max_response_body_size`](Self::max_response_body_size): 4 MiB.
     pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 4 * 1024 * 1024;
 
-    /// The limit for opening a TCP connection. A connect that times out is an error of kind
-    /// [`TransportErrorKind::Connect`]: the request was not sent.
+    /// The limit for setting up a connection: the TCP connect and the TLS handshake together.
+    /// A set-up that times out is an error of kind [`TransportErrorKind::Connect`]: the request
+    /// was not sent.
     pub fn connect_timeout(mut self, limit: Duration) -> Self {
         self.settings.connect_timeout = limit;
         self
     }
 
-    /// The limit for a whole call: connecting, TLS, sending, the response head and body, and any
-    /// retries and their waits. A call that runs out of time fails with [`TransportErrorKind::Timeout`].
+    /// The limit for one exchange: connecting, TLS, sending, the response head and body. One
+    /// that runs out of time fails with [`TransportErrorKind::Timeout`]. (Retries and their
+    /// waits are the client's; `CallOptions::timeout` limits a whole call.)
     pub fn timeout(mut self, limit: Duration) -> Self {
         self.settings.timeout = limit;
         self
@@ -165,7 +172,9 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// The most idle connections kept per host (default: no limit). `0` disables pooling.
+    /// The most idle connections kept per host (default:
+    /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`](Self::DEFAULT_POOL_MAX_IDLE_PER_HOST)). `0` disables
+    /// pooling.
     pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
         self.settings.pool_max_idle_per_host = max;
         self
@@ -291,6 +300,10 @@ impl HyperTransportBuilder {
         #[cfg(not(feature = "http2"))]
         let https = https.wrap_connector(http);
 
+        let https = TimedConnector {
+            inner: https,
+            limit: settings.connect_timeout,
+        };
         let client = Client::builder(TokioExecutor::new())
             .timer(TokioTimer::new())
             .pool_timer(TokioTimer::new())

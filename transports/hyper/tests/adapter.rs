@@ -456,3 +456,67 @@ fn building_needs_no_runtime() {
     assert!(debug.contains("HyperTransport"));
     let _ = Bytes::new();
 }
+
+#[tokio::test]
+async fn connect_timeout_covers_a_tls_handshake_that_never_answers() {
+    bounded(async {
+        // Accepts TCP connections and never says a word.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let transport = HyperTransport::builder()
+            .connect_timeout(Duration::from_millis(300))
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let err = transport
+            .send(post(&format!("https://localhost:{}/x", addr.port())))
+            .await
+            .unwrap_err();
+        let elapsed = started.elapsed();
+        assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+        assert!(err.message().contains("timed out"), "{err}");
+        assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn idle_connections_per_host_are_capped_by_default() {
+    bounded(async {
+        // Slow enough that all 80 calls of a burst are in flight together.
+        let (addr, counters) = serve(|_, _| async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            respond(200, "{}", &[])
+        })
+        .await;
+        let transport = HyperTransport::new().unwrap();
+        // 80 calls at once open 80 connections; only the cap stays pooled, so a second
+        // burst of 80 must open at least 80 - 32 new ones.
+        for _ in 0..2 {
+            let calls: Vec<_> = (0..80)
+                .map(|_| {
+                    let transport = transport.clone();
+                    tokio::spawn(async move { send_to(&transport, addr).await.map(|_| ()) })
+                })
+                .collect();
+            for call in calls {
+                call.await.unwrap().unwrap();
+            }
+        }
+        assert_eq!(counters.requests(), 160);
+        assert!(
+            counters.connections() >= 80 + 80 - 32,
+            "{} connections",
+            counters.connections()
+        );
+    })
+    .await;
+}
