@@ -203,7 +203,7 @@ mod tests {
         let size = std::mem::size_of_val(&*api_future);
         assert!(size <= 1024, "{size} bytes");
         let http_request = build_request(client.config(), &request).expect("request");
-        let transport_future = client.transport().send(http_request);
+        let transport_future = client.transport().as_ref().send(http_request);
         let size = std::mem::size_of_val(&*transport_future);
         assert!(size <= 1024, "{size} bytes");
     }
