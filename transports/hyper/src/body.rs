@@ -11,7 +11,7 @@ use hyper::body::{Body, Frame, Incoming, SizeHint};
 
 use stytch_b2b_passwords_transport::{TransportError, TransportErrorKind};
 
-use crate::error::root_cause;
+use stytch_b2b_passwords_transport::cause::root_cause;
 
 /// A request body that is all there from the start: one data frame, its length known, so hyper
 /// sends a `Content-Length`.

@@ -50,9 +50,7 @@
 
 mod body;
 mod connect;
-mod error;
-mod timer;
 mod transport;
 
-pub use timer::TokioTimer;
+pub use stytch_b2b_passwords_transport::TokioTimer;
 pub use transport::{HyperTransport, HyperTransportBuilder};

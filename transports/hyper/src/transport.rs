@@ -16,6 +16,7 @@ use tracing::field::Empty;
 use tracing::Instrument as _;
 
 use async_trait::async_trait;
+use stytch_b2b_passwords_transport::target::{check_target, Target};
 use stytch_b2b_passwords_transport::{
     Attempts, HttpRequest, HttpResponse, HttpTransport, Operation, TransportError,
     TransportErrorKind,
@@ -23,7 +24,7 @@ use stytch_b2b_passwords_transport::{
 
 use crate::body::{read_body, Full};
 use crate::connect::TimedConnector;
-use crate::error::{any_cause, root_cause};
+use stytch_b2b_passwords_transport::cause::{any_cause, root_cause};
 
 /// The span name used when a request carries no [`OperationName`].
 const UNNAMED_OPERATION: &str = "http.request";
@@ -438,6 +439,7 @@ impl HyperTransport {
         );
         let start = Instant::now();
         let limit = self.inner.settings.timeout;
+        let recorded = span.clone();
         tokio::time::timeout(limit, self.exchange(request))
             .map(move |outcome| {
                 let result = outcome.unwrap_or_else(|_| {
@@ -446,8 +448,7 @@ impl HyperTransport {
                         format!("no complete response within {limit:?}"),
                     ))
                 });
-                // Inside `instrument`: the current span is this exchange's.
-                Self::record(&tracing::Span::current(), start, &result);
+                Self::record(&recorded, start, &result);
                 result
             })
             .instrument(span)
@@ -518,80 +519,12 @@ fn classify_send(
     .with_source(err)
 }
 
-/// Refuses what must not be sent: a scheme other than `http`/`https`, a URL without a host, and
-/// plain `http` to a host that is not loopback (unless allowed).
-fn check_target(uri: &Uri, allow_insecure_http: bool) -> Result<(), TransportError> {
-    let Some(host) = uri.host() else {
-        return Err(TransportError::new(
-            TransportErrorKind::Refused,
-            "the URL has no host: an absolute https:// URL is required",
-        ));
-    };
-    let scheme = uri.scheme();
-    if scheme == Some(&http::uri::Scheme::HTTPS) {
-        return Ok(());
-    }
-    if scheme != Some(&http::uri::Scheme::HTTP) {
-        return Err(TransportError::new(
-            TransportErrorKind::Refused,
-            format!("unsupported URL scheme for {}: use https://", Target(uri)),
-        ));
-    }
-    if allow_insecure_http || is_loopback(host) {
-        return Ok(());
-    }
-    Err(TransportError::new(
-        TransportErrorKind::Refused,
-        format!(
-            "plain http:// to {} refused: it would send credentials in clear; use https://, \
-             or allow it with `HyperTransportBuilder::allow_insecure_http(true)`",
-            Target(uri)
-        ),
-    ))
-}
-
-/// Whether `host` is certainly this machine: `localhost`, `127.0.0.0/8`, `::1`.
-fn is_loopback(host: &str) -> bool {
-    // The usual spelling first: this runs on every plain-http call (the emulator, local tests).
-    if host == "127.0.0.1" {
-        return true;
-    }
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    if host.eq_ignore_ascii_case("localhost") || host.eq_ignore_ascii_case("localhost.") {
-        return true;
-    }
-    match host.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback(),
-        Ok(std::net::IpAddr::V6(ip)) => {
-            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-        }
-        Err(_) => false,
-    }
-}
-
 /// Stytch's request id, from the response headers.
 fn request_id(headers: &http::HeaderMap) -> Option<&str> {
     headers
         .get("request-id")
         .or_else(|| headers.get("x-request-id"))
         .and_then(|v| v.to_str().ok())
-}
-
-/// `scheme://host:port` of a URI, for messages: never its path, query or user info.
-struct Target<'a>(&'a Uri);
-
-impl fmt::Display for Target<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scheme = self.0.scheme_str().unwrap_or("?");
-        let host = self.0.host().unwrap_or("?");
-        match self.0.port_u16() {
-            Some(port) => write!(f, "{scheme}://{host}:{port}"),
-            None => write!(f, "{scheme}://{host}"),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -609,59 +542,6 @@ mod tests {
         let future = HttpTransport::send(&transport, request);
         let size = std::mem::size_of_val(&*future);
         assert!(size <= 1024, "{size} bytes");
-    }
-
-    #[test]
-    fn loopback_hosts() {
-        for host in [
-            "localhost",
-            "LOCALHOST",
-            "127.0.0.1",
-            "127.8.9.10",
-            "[::1]",
-            "::1",
-        ] {
-            assert!(is_loopback(host), "{host}");
-        }
-        for host in [
-            "example.com",
-            "localhost.example.com",
-            "10.0.0.1",
-            "[::2]",
-            "0.0.0.0",
-            "127.0.0.1.nip.io",
-        ] {
-            assert!(!is_loopback(host), "{host}");
-        }
-        assert!(is_loopback("[::ffff:127.0.0.1]"));
-    }
-
-    #[test]
-    fn targets_checked_before_sending() {
-        let check = |url: &str, allow| check_target(&url.parse().unwrap(), allow);
-        assert!(check("https://api.stytch.com/v1", false).is_ok());
-        assert!(check("http://127.0.0.1:8080/v1", false).is_ok());
-        assert!(check("http://localhost/v1", false).is_ok());
-        let err = check("http://example.com/v1", false).unwrap_err();
-        assert_eq!(err.kind(), TransportErrorKind::Refused);
-        assert!(err.message().contains("http://example.com"), "{err}");
-        assert!(check("http://example.com/v1", true).is_ok());
-        assert_eq!(
-            check("ftp://example.com/x", true).unwrap_err().kind(),
-            TransportErrorKind::Refused
-        );
-        assert_eq!(
-            check("/relative", true).unwrap_err().kind(),
-            TransportErrorKind::Refused
-        );
-    }
-
-    #[test]
-    fn target_never_shows_user_info_or_path() {
-        let uri: Uri = "https://user:pw@example.com:8443/secret/path?token=x"
-            .parse()
-            .unwrap();
-        assert_eq!(Target(&uri).to_string(), "https://example.com:8443");
     }
 
     #[test]

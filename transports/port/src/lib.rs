@@ -6,8 +6,9 @@
 //! (authentication, JSON, error mapping, retries, deadlines), so every transport behaves the
 //! same.
 //!
-//! The client waits between retries on a [`Timer`], the second, smaller port: the hyper adapter
-//! ships Tokio's, and [`FakeTimer`] lets tests run retries without sleeping.
+//! The client waits between retries on a [`Timer`], the second, smaller port: `TokioTimer`
+//! (feature `tokio`, which the hyper and reqwest adapters turn on) is Tokio's, and [`FakeTimer`]
+//! lets tests run retries without sleeping.
 //!
 //! The client crate re-exports this one as `stytch_b2b_passwords::transport`, so applications
 //! rarely name it.
@@ -29,14 +30,20 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+pub mod cause;
 mod error;
 mod fn_transport;
+pub mod target;
 mod timer;
+#[cfg(feature = "tokio")]
+mod tokio_timer;
 mod transport;
 
 pub use error::{TransportError, TransportErrorKind};
 pub use fn_transport::{transport_fn, FnTransport};
 pub use timer::{FakeTimer, SleepFuture, Timer};
+#[cfg(feature = "tokio")]
+pub use tokio_timer::TokioTimer;
 #[cfg(feature = "mock")]
 pub use transport::MockHttpTransport;
 pub use transport::{Attempts, HttpRequest, HttpResponse, HttpTransport, Operation};

@@ -12,7 +12,7 @@ pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
 /// A clock and a way to wait, for the client's retries and deadlines.
 ///
-/// The hyper adapter ships Tokio's (`TokioTimer`); [`FakeTimer`] is a clock that moves only
+/// `TokioTimer` (feature `tokio`) is Tokio's; [`FakeTimer`] is a clock that moves only
 /// when something waits on it, for tests. Where the client has no timer, or its timer cannot
 /// wait, it makes one attempt per call and leaves time limits to the transport.
 pub trait Timer: fmt::Debug + Send + Sync + 'static {

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use stytch_b2b_passwords::transport::TransportErrorKind;
+use stytch_b2b_passwords::transport::{TokioTimer, TransportErrorKind};
 use stytch_b2b_passwords::{
     AuthenticateRequest, CallOptions, Error, PasswordsApi, PasswordsClient, RetryPolicy,
     StrengthCheckRequest,
@@ -19,6 +19,7 @@ fn client(base: String, policy: RetryPolicy) -> PasswordsClient {
     PasswordsClient::builder("project-test-1", "secret-1")
         .base_url(base)
         .shared_transport(transport())
+        .timer(TokioTimer)
         .retry_policy(policy)
         .build()
         .unwrap()

@@ -1,10 +1,11 @@
-//! Reading the causes hyper and rustls wrap their errors in, for the port's `TransportError`.
+//! Reading the causes HTTP stacks wrap their errors in, for messages and for telling failures
+//! apart (a TLS error inside a connect error, a timeout inside an `io::Error`).
 
 use std::error::Error as StdError;
 
 /// Walks an error's causes, looking also inside `io::Error`s (whose `source` skips the error
 /// they wrap).
-pub(crate) fn any_cause(
+pub fn any_cause(
     err: &(dyn StdError + 'static),
     f: &mut dyn FnMut(&(dyn StdError + 'static)) -> bool,
 ) -> bool {
@@ -32,7 +33,7 @@ pub(crate) fn any_cause(
 
 /// The innermost cause's message, where the useful words usually are ("Connection refused",
 /// "invalid peer certificate: UnknownIssuer").
-pub(crate) fn root_cause(err: &(dyn StdError + 'static)) -> String {
+pub fn root_cause(err: &(dyn StdError + 'static)) -> String {
     let mut last = err.to_string();
     any_cause(err, &mut |e| {
         last = e.to_string();

@@ -2,10 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use stytch_b2b_passwords_transport::{SleepFuture, Timer};
+use crate::timer::{SleepFuture, Timer};
 
-/// The [`Timer`] the client waits on between retries when it runs on Tokio (the default with
-/// this transport). It follows Tokio's clock, so `tokio::time::pause` moves it too. Outside a
+/// The [`Timer`] the client waits on between retries when it runs on Tokio (feature `tokio`;
+/// the client's default with its `hyper` feature). It follows Tokio's clock, so `tokio::time::pause` moves it too. Outside a
 /// Tokio runtime it cannot wait, and the client then makes one attempt per call.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TokioTimer;
