@@ -145,10 +145,11 @@ impl HyperTransportBuilder {
     /// Default [`pool_idle_timeout`](Self::pool_idle_timeout): 50 seconds, under the 60 seconds
     /// after which common load balancers close idle connections.
     pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
-    /// Default [`pool_max_idle_per_host`](Self::pool_max_idle_per_host): 32. Connections past
+    /// Default [`pool_max_idle_per_host`](Self::pool_max_idle_per_host): 100. Connections past
     /// it are closed when their call ends instead of idling, so a burst of callers does not
-    /// leave a socket each open.
-    pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 32;
+    /// leave a socket each open; up to 100 calls in flight keep reusing theirs (a lower cap
+    /// made 64 calls in flight reconnect all the time: +9 % instructions per call).
+    pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 100;
     /// Default [`max_response_body_size`](Self::max_response_body_size): 4 MiB.
     pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 4 * 1024 * 1024;
 

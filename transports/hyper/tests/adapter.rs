@@ -491,17 +491,21 @@ async fn connect_timeout_covers_a_tls_handshake_that_never_answers() {
 #[tokio::test]
 async fn idle_connections_per_host_are_capped_by_default() {
     bounded(async {
-        // Slow enough that all 80 calls of a burst are in flight together.
-        let (addr, counters) = serve(|_, _| async {
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            respond(200, "{}", &[])
+        // Every call of a burst waits for all 150 to arrive: each holds its own connection.
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(150));
+        let (addr, counters) = serve(move |_, _| {
+            let barrier = barrier.clone();
+            async move {
+                barrier.wait().await;
+                respond(200, "{}", &[])
+            }
         })
         .await;
         let transport = HyperTransport::new().unwrap();
-        // 80 calls at once open 80 connections; only the cap stays pooled, so a second
-        // burst of 80 must open at least 80 - 32 new ones.
+        // 150 calls at once open 150 connections; only the cap (100) stays pooled, so a
+        // second burst of 150 must open at least 50 new ones.
         for _ in 0..2 {
-            let calls: Vec<_> = (0..80)
+            let calls: Vec<_> = (0..150)
                 .map(|_| {
                     let transport = transport.clone();
                     tokio::spawn(async move { send_to(&transport, addr).await.map(|_| ()) })
@@ -511,9 +515,9 @@ async fn idle_connections_per_host_are_capped_by_default() {
                 call.await.unwrap().unwrap();
             }
         }
-        assert_eq!(counters.requests(), 160);
+        assert_eq!(counters.requests(), 300);
         assert!(
-            counters.connections() >= 80 + 80 - 32,
+            counters.connections() >= 150 + 150 - 100,
             "{} connections",
             counters.connections()
         );

@@ -40,7 +40,7 @@ impl ReqwestTransport {
     }
 
     /// A client like the hyper transport's: rustls with the ring provider and the bundled
-    /// Mozilla roots, a 5 s connect limit, at most 32 idle connections per host.
+    /// Mozilla roots, a 5 s connect limit, at most 100 idle connections per host.
     pub fn default_client() -> Result<reqwest::Client, TransportError> {
         let mut roots = rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -63,7 +63,7 @@ impl ReqwestTransport {
         reqwest::Client::builder()
             .use_preconfigured_tls(tls)
             .connect_timeout(Self::DEFAULT_CONNECT_TIMEOUT)
-            .pool_max_idle_per_host(32)
+            .pool_max_idle_per_host(100)
             .build()
             .map_err(|e| {
                 TransportError::new(
