@@ -98,15 +98,7 @@ async fn stalled_body_times_out() {
 #[tokio::test]
 async fn connection_dropped_mid_body_is_io() {
     bounded(async {
-        let (addr, counters) = serve_raw(|mut s| async move {
-            write(
-                &mut s,
-                b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n{\"member\":",
-            )
-            .await;
-            // Dropping the socket closes the connection mid-body.
-        })
-        .await;
+        let (addr, counters) = serve_cut_mid_body().await;
         let transport = HyperTransport::new().unwrap();
         let err = send_to(&transport, addr).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Io, "{err}");

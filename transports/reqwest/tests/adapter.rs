@@ -98,14 +98,7 @@ async fn stalled_body_times_out() {
 #[tokio::test]
 async fn connection_dropped_mid_body_is_io() {
     bounded(async {
-        let (addr, counters) = serve_raw(|mut s| async move {
-            write(
-                &mut s,
-                b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n{\"a\":",
-            )
-            .await;
-        })
-        .await;
+        let (addr, counters) = serve_cut_mid_body().await;
         let err = transport()
             .send(post(&format!("http://{addr}/x")))
             .await

@@ -262,3 +262,17 @@ pub fn self_signed() -> (Vec<u8>, Vec<u8>) {
         certified.signing_key.serialize_der(),
     )
 }
+
+/// A server that announces a 1,000-byte body, sends a few bytes of it and closes the
+/// connection: the response is cut after the request may have been acted on.
+pub async fn serve_cut_mid_body() -> (SocketAddr, Arc<Counters>) {
+    serve_raw(|mut s| async move {
+        write(
+            &mut s,
+            b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n{\"member\":",
+        )
+        .await;
+        // Dropping the socket closes the connection mid-body.
+    })
+    .await
+}

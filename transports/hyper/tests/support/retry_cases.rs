@@ -115,14 +115,7 @@ async fn connection_refused_is_retried_then_fails_with_connect() {
 #[tokio::test]
 async fn a_dropped_response_is_retried_only_when_the_operation_changes_nothing() {
     bounded(async {
-        let (addr, counters) = serve_raw(|mut s| async move {
-            write(
-                &mut s,
-                b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n{\"a\":",
-            )
-            .await;
-        })
-        .await;
+        let (addr, counters) = serve_cut_mid_body().await;
         let client = client(local(addr), fast());
         let err = client.authenticate(authenticate()).await.unwrap_err();
         assert_eq!(transport_kind(&err), (TransportErrorKind::Io, 1));
