@@ -3,19 +3,24 @@
 use std::fmt;
 use std::sync::Arc;
 
-use std::future::Future;
-use std::pin::Pin;
-
 use crate::api::PasswordsApi;
+use crate::call::{self, CallPolicy};
 use crate::config::{ClientBuilder, Config};
 use crate::endpoints::*;
 use crate::error::Result;
+use crate::options::CallOptions;
+use crate::retry::{RetryBudget, RetryPolicy};
 use crate::secret::Secret;
-use crate::transport::HttpTransport;
-use crate::wire::{build_request, parse_response_for, Endpoint, SentValues};
+use crate::transport::{HttpResponse, HttpTransport};
+use crate::wire::{build_request, parse_response, parse_response_for, Endpoint, SentValues};
 
-/// The B2B Passwords client. Cheap to clone: clones share the configuration and the transport
-/// (and so its connection pool).
+/// The B2B Passwords client. Cheap to clone: clones share the configuration, the transport (and
+/// so its connection pool) and the retry budget.
+///
+/// Every call runs under the client's [`RetryPolicy`], whatever the transport: failed attempts
+/// are sent again where that is safe, after a backoff wait on the client's
+/// [`Timer`](crate::transport::Timer). [`with_options`](Self::with_options) gives a handle with a
+/// deadline, another policy or extra headers for some calls.
 ///
 /// ```
 /// use stytch_b2b_passwords::{PasswordsApi, PasswordsClient, StrengthCheckRequest};
@@ -43,6 +48,8 @@ use crate::wire::{build_request, parse_response_for, Endpoint, SentValues};
 pub struct PasswordsClient {
     config: Arc<Config>,
     transport: Arc<dyn HttpTransport>,
+    policy: Arc<CallPolicy>,
+    options: Option<Arc<CallOptions>>,
     /// The project's JWKS, fetched on first use by `authenticate_jwt_local`.
     #[cfg(feature = "jwt")]
     pub(crate) jwks: Arc<crate::jwt::JwksCache>,
@@ -53,6 +60,8 @@ impl fmt::Debug for PasswordsClient {
         f.debug_struct("PasswordsClient")
             .field("config", &self.config)
             .field("transport", &self.transport)
+            .field("policy", &self.policy)
+            .field("options", &self.options)
             .finish()
     }
 }
@@ -63,14 +72,53 @@ impl PasswordsClient {
         ClientBuilder::new(project_id, secret)
     }
 
-    /// Joins an already checked configuration and a transport.
+    /// Joins an already checked configuration and a transport, with the default retry policy
+    /// and timer.
     pub fn from_parts(config: Config, transport: Arc<dyn HttpTransport>) -> Self {
+        Self::from_policy(
+            config,
+            transport,
+            CallPolicy::new(RetryPolicy::default(), call::default_timer()),
+        )
+    }
+
+    pub(crate) fn from_policy(
+        config: Config,
+        transport: Arc<dyn HttpTransport>,
+        policy: CallPolicy,
+    ) -> Self {
         Self {
             config: Arc::new(config),
             transport,
+            policy: Arc::new(policy),
+            options: None,
             #[cfg(feature = "jwt")]
             jwks: Arc::default(),
         }
+    }
+
+    /// A handle on the same client (same pool, same retry budget) whose calls use `options`: a
+    /// deadline for the whole call, another retry policy, extra headers. Cheap: one `Arc`.
+    pub fn with_options(&self, options: CallOptions) -> Self {
+        Self {
+            options: Some(Arc::new(options)),
+            ..self.clone()
+        }
+    }
+
+    /// The options this handle's calls use, if any.
+    pub fn options(&self) -> Option<&CallOptions> {
+        self.options.as_deref()
+    }
+
+    /// The retry policy calls use when their options set none.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.policy.retry
+    }
+
+    /// The retry budget all the client's calls (and its clones') draw on.
+    pub fn retry_budget(&self) -> &RetryBudget {
+        &self.policy.budget
     }
 
     /// The configuration every request is built with.
@@ -83,59 +131,73 @@ impl PasswordsClient {
         &self.transport
     }
 
-    /// Sends any endpoint's request: build (pure), send (the transport), parse (pure). An error
-    /// made from the response never shows a value the request carried.
+    /// Sends any endpoint's request: build (pure), send (the transport, under the retry
+    /// policy), parse (pure). An error made from the response never shows a value the request
+    /// carried.
     pub async fn call<E: Endpoint + Sync>(&self, request: &E) -> Result<E::Response> {
-        let http_request = build_request(&self.config, request)?;
-        let sent = SentValues::of(&http_request);
-        let http_response = self.transport.send(http_request).await?;
-        parse_response_for::<E>(&sent, http_response)
-    }
-
-    /// [`call`](Self::call) for an owned request, the body of every `PasswordsApi` method. The
-    /// request (and the secrets in it) is dropped as soon as its bytes are built.
-    async fn call_owned<E: Endpoint>(&self, request: E) -> Result<E::Response> {
-        let http_request = build_request(&self.config, &request)?;
-        drop(request);
-        let sent = SentValues::of(&http_request);
-        let http_response = self.transport.send(http_request).await?;
-        parse_response_for::<E>(&sent, http_response)
-    }
-}
-
-// Written out rather than through `#[async_trait]`: its generated body adds a layer of future
-// around `call_owned`, and each layer copies the (up to 3 KB) response once more on the way out.
-// The signatures are exactly what `#[async_trait]` makes of the trait's methods.
-macro_rules! endpoint_methods {
-    ($($method:ident($request:ty) -> $response:ty;)*) => {$(
-        fn $method<'life0, 'async_trait>(
-            &'life0 self,
-            request: $request,
-        ) -> Pin<Box<dyn Future<Output = Result<$response>> + Send + 'async_trait>>
-        where
-            'life0: 'async_trait,
-            Self: 'async_trait,
-        {
-            Box::pin(self.call_owned(request))
+        let mut sent = None;
+        let http_response = self.send(request, &mut sent).await?;
+        match &sent {
+            Some(sent) => parse_response_for::<E>(sent, http_response),
+            None => parse_response::<E>(http_response),
         }
-    )*};
+    }
+
+    /// The attempts of one call. A retry builds its request again rather than keeping a copy
+    /// of the first: the usual call, sent once, pays for nothing it does not use. `sent` gets
+    /// what the first attempt carried, for the error paths.
+    async fn send<E: Endpoint + Sync>(
+        &self,
+        request: &E,
+        sent: &mut Option<SentValues>,
+    ) -> Result<HttpResponse> {
+        let config = &*self.config;
+        call::send(
+            &*self.transport,
+            &self.policy,
+            self.options.as_deref(),
+            E::READ_ONLY,
+            &mut || {
+                let http_request = build_request(config, request)?;
+                if sent.is_none() {
+                    *sent = Some(SentValues::of(&http_request));
+                }
+                Ok(http_request)
+            },
+        )
+        .await
+    }
 }
 
-impl PasswordsApi for PasswordsClient {
-    endpoint_methods! {
-        strength_check(StrengthCheckRequest) -> StrengthCheckResponse;
-        migrate(MigrateRequest) -> MigrateResponse;
-        authenticate(AuthenticateRequest) -> AuthenticateResponse;
-        email_reset_start(EmailResetStartRequest) -> EmailResetStartResponse;
-        email_reset(EmailResetRequest) -> EmailResetResponse;
-        email_require_reset(EmailRequireResetRequest) -> EmailRequireResetResponse;
-        sessions_reset(SessionsResetRequest) -> SessionsResetResponse;
-        existing_password_reset(ExistingPasswordResetRequest) -> ExistingPasswordResetResponse;
-        discovery_authenticate(DiscoveryAuthenticateRequest) -> DiscoveryAuthenticateResponse;
-        discovery_email_reset_start(DiscoveryEmailResetStartRequest)
-            -> DiscoveryEmailResetStartResponse;
-        discovery_email_reset(DiscoveryEmailResetRequest) -> DiscoveryEmailResetResponse;
-    }
+// One `#[async_trait]` method per endpoint, each the same one line.
+macro_rules! endpoint_methods {
+    ($($method:ident($request:ty) -> $response:ty;)*) => {
+        #[async_trait::async_trait]
+        impl PasswordsApi for PasswordsClient {
+            $(
+                async fn $method(&self, request: $request) -> Result<$response> {
+                    // By reference: `async_trait` keeps `request` in its future, and a call
+                    // taking it by value would keep a second copy.
+                    self.call(&request).await
+                }
+            )*
+        }
+    };
+}
+
+endpoint_methods! {
+    strength_check(StrengthCheckRequest) -> StrengthCheckResponse;
+    migrate(MigrateRequest) -> MigrateResponse;
+    authenticate(AuthenticateRequest) -> AuthenticateResponse;
+    email_reset_start(EmailResetStartRequest) -> EmailResetStartResponse;
+    email_reset(EmailResetRequest) -> EmailResetResponse;
+    email_require_reset(EmailRequireResetRequest) -> EmailRequireResetResponse;
+    sessions_reset(SessionsResetRequest) -> SessionsResetResponse;
+    existing_password_reset(ExistingPasswordResetRequest) -> ExistingPasswordResetResponse;
+    discovery_authenticate(DiscoveryAuthenticateRequest) -> DiscoveryAuthenticateResponse;
+    discovery_email_reset_start(DiscoveryEmailResetStartRequest)
+        -> DiscoveryEmailResetStartResponse;
+    discovery_email_reset(DiscoveryEmailResetRequest) -> DiscoveryEmailResetResponse;
 }
 
 #[cfg(test)]
@@ -153,10 +215,12 @@ mod tests {
             .build()
             .expect("client");
         let request = AuthenticateRequest::new("org", "ada@example.com", "pw");
-        let api_future = client.call_owned(request.clone());
-        assert!(std::mem::size_of_val(&api_future) <= 1024);
+        let api_future = client.authenticate(request.clone());
+        let size = std::mem::size_of_val(&*api_future);
+        assert!(size <= 1024, "{size} bytes");
         let http_request = build_request(client.config(), &request).expect("request");
-        let transport_future = client.transport().send(http_request);
-        assert!(std::mem::size_of_val(&*transport_future) <= 1024);
+        let transport_future = client.transport().as_ref().send(http_request);
+        let size = std::mem::size_of_val(&*transport_future);
+        assert!(size <= 1024, "{size} bytes");
     }
 }

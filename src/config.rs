@@ -6,10 +6,12 @@ use std::sync::Arc;
 use base64::Engine as _;
 use http::HeaderValue;
 
+use crate::call::{default_timer, CallPolicy};
 use crate::client::PasswordsClient;
 use crate::error::ConfigError;
+use crate::retry::RetryPolicy;
 use crate::secret::Secret;
-use crate::transport::HttpTransport;
+use crate::transport::{HttpTransport, Timer};
 
 /// Where live projects are served.
 pub const LIVE_BASE_URL: &str = "https://api.stytch.com";
@@ -213,6 +215,8 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     user_agent_suffix: Option<String>,
     transport: Option<Arc<dyn HttpTransport>>,
+    retry: RetryPolicy,
+    timer: Option<Option<Arc<dyn Timer>>>,
 }
 
 impl ClientBuilder {
@@ -224,6 +228,8 @@ impl ClientBuilder {
             base_url: None,
             user_agent_suffix: None,
             transport: None,
+            retry: RetryPolicy::default(),
+            timer: None,
         }
     }
 
@@ -265,6 +271,29 @@ impl ClientBuilder {
         self
     }
 
+    /// When calls are sent again; see [`RetryPolicy`]. [`RetryPolicy::none()`] turns retries
+    /// off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The clock calls wait on between retries and measure deadlines with. The default is
+    /// Tokio's with the `hyper` feature, and none without it. [`FakeTimer`] runs retries with
+    /// no real waiting, for tests.
+    ///
+    /// [`FakeTimer`]: crate::transport::FakeTimer
+    pub fn timer(mut self, timer: impl Timer) -> Self {
+        self.timer = Some(Some(Arc::new(timer)));
+        self
+    }
+
+    /// No timer: every call is one attempt, and time limits are the transport's alone.
+    pub fn no_timer(mut self) -> Self {
+        self.timer = Some(None);
+        self
+    }
+
     /// Checks the configuration and builds the client. Makes no network call.
     pub fn build(self) -> Result<PasswordsClient, ConfigError> {
         let config = Config::new(
@@ -277,7 +306,12 @@ impl ClientBuilder {
             Some(t) => t,
             None => default_transport()?,
         };
-        Ok(PasswordsClient::from_parts(config, transport))
+        let timer = self.timer.unwrap_or_else(default_timer);
+        Ok(PasswordsClient::from_policy(
+            config,
+            transport,
+            CallPolicy::new(self.retry, timer),
+        ))
     }
 }
 
@@ -285,7 +319,7 @@ fn default_transport() -> Result<Arc<dyn HttpTransport>, ConfigError> {
     // The hyper transport with default settings: no network call, no runtime needed to build it.
     // Its build fails only on settings a user gave (bad root certificate), none here.
     #[cfg(feature = "hyper")]
-    return crate::hyper_transport::default_transport()
+    return crate::transport::hyper::HyperTransport::new()
         .map(|t| Arc::new(t) as Arc<dyn HttpTransport>)
         .map_err(|e| ConfigError::DefaultTransport(e.to_string()));
     #[cfg(not(feature = "hyper"))]

@@ -94,18 +94,45 @@ impl Error {
         matches!(self, Error::Transport(e) if e.is_timeout())
     }
 
-    /// Whether sending the same request again is safe and may succeed: the connection failed
-    /// before the request was sent, or the server said so with 429 or 503. A timeout or a 500 is
-    /// not retryable: a reset email may already have gone out.
+    /// Whether sending the same request again is safe and may succeed, by the rule the client's
+    /// retries follow (see [`RetryPolicy`](crate::RetryPolicy)) for an operation that changes
+    /// something: the connection failed before the request was sent, or the server said so with
+    /// 429 or 503. A timeout or a 500 is not retryable: a reset email may already have gone
+    /// out. Nor is a TLS failure: it would fail the same way.
     pub fn is_retryable(&self) -> bool {
+        use crate::retry::{retry_safe, Failure};
         match self {
-            Error::Transport(e) => e.is_retryable(),
-            Error::Api(_) | Error::Http(_) => matches!(
-                self.status(),
-                Some(StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
-            ),
+            Error::Transport(e) => retry_safe(Failure::Transport(e.kind()), false),
+            Error::Api(_) | Error::Http(_) => self
+                .status()
+                .is_some_and(|status| retry_safe(Failure::Status(status), false)),
             _ => false,
         }
+    }
+}
+
+impl Error {
+    /// How many attempts the call made before this error: 0 when nothing was sent (a
+    /// validation or configuration error), more than 1 when the client retried.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(e) => e.attempts,
+            Error::Http(e) => e.attempts,
+            Error::Decode(e) => e.attempts,
+            Error::Transport(e) => e.attempts(),
+            _ => 0,
+        }
+    }
+
+    /// Records the attempt count on an error read from a response.
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        match &mut self {
+            Error::Api(e) => e.attempts = attempts,
+            Error::Http(e) => e.attempts = attempts,
+            Error::Decode(e) => e.attempts = attempts,
+            _ => {}
+        }
+        self
     }
 }
 
@@ -207,6 +234,8 @@ pub struct ApiError {
     pub error_url: Option<String>,
     /// Extra structured details, when the API sends them.
     pub error_details: Option<serde_json::Value>,
+    /// How many attempts the call made, this answer's included.
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -219,6 +248,7 @@ impl ApiError {
             error_message: None,
             error_url: None,
             error_details: None,
+            attempts: 1,
         }
     }
 }
@@ -278,6 +308,7 @@ impl ErrorBody {
             error_message: self.error_message,
             error_url: self.error_url,
             error_details: self.error_details.filter(|v| !v.is_null()),
+            attempts: 1,
         })
     }
 }
@@ -295,6 +326,8 @@ pub struct HttpError {
     pub status: StatusCode,
     /// The full length of the body in bytes.
     pub body_len: usize,
+    /// How many attempts the call made, this answer's included.
+    pub attempts: u32,
     body_excerpt: String,
 }
 
@@ -306,6 +339,7 @@ impl HttpError {
         Self {
             status,
             body_len,
+            attempts: 1,
             body_excerpt,
         }
     }
@@ -351,6 +385,8 @@ pub struct DecodeError {
     /// What was wrong there. Never contains a value from the body, only its shape, so a secret in
     /// a malformed body cannot leak through this message.
     pub message: String,
+    /// How many attempts the call made, this answer's included.
+    pub attempts: u32,
 }
 
 /// A request that was refused before anything was sent.

@@ -83,19 +83,20 @@
 struct ReadmeDoctests;
 
 mod api;
+mod call;
 mod client;
 mod config;
 mod de;
 mod endpoints;
 mod error;
-#[cfg(feature = "hyper")]
-mod hyper_transport;
 mod json_path;
 #[cfg(feature = "jwt")]
 pub mod jwt;
 pub mod models;
 mod open_enum;
+mod options;
 mod redact;
+mod retry;
 mod secret;
 pub mod transport;
 pub mod wire;
@@ -110,8 +111,6 @@ pub use error::{
     ApiError, ConfigError, DecodeError, Error, ErrorType, HttpError, Result, ValidationError,
     ValidationProblem,
 };
-#[cfg(feature = "hyper")]
-pub use hyper_transport::hyper::HyperTransport;
 #[cfg(all(feature = "jwt", feature = "mock"))]
 pub use jwt::MockSessionJwtVerifier;
 #[cfg(feature = "jwt")]
@@ -120,7 +119,11 @@ pub use jwt::{
     SessionJwtVerifier,
 };
 pub use models::*;
+pub use options::CallOptions;
+pub use retry::{RetryBudget, RetryPolicy};
 pub use secret::Secret;
+#[cfg(feature = "hyper")]
+pub use transport::hyper::HyperTransport;
 #[cfg(feature = "mock")]
 pub use transport::MockHttpTransport;
 pub use transport::{HttpTransport, TransportError, TransportErrorKind};

@@ -13,7 +13,7 @@ use crate::error::{DecodeError, Error, ErrorBody, HttpError, Result, ValidationE
 use crate::json_path;
 pub use crate::redact::SentValues;
 use crate::redact::{excerpt, Needles};
-use crate::transport::{HttpRequest, HttpResponse, Operation};
+use crate::transport::{Attempts, HttpRequest, HttpResponse, Operation};
 
 /// A Member's authorization for calls that can run with that Member's permissions, sent as a
 /// header rather than in the JSON body.
@@ -42,6 +42,10 @@ pub trait Endpoint: Serialize {
     const OPERATION: &'static str;
     /// The path after the base URL, such as `/v1/b2b/passwords/authenticate`.
     const PATH: &'static str;
+    /// Whether the operation changes nothing, so that sending it twice is harmless: the client
+    /// then also retries failures after the request may have reached the server (a timeout, a
+    /// `500`).
+    const READ_ONLY: bool = false;
 
     /// Checks what the API would reject, before any byte is sent.
     fn validate(&self) -> Result<(), ValidationError> {
@@ -174,10 +178,13 @@ pub fn parse_response_for<E: Endpoint>(
 /// no second pass over the body, no allocation on success.
 fn parse<E: Endpoint>(response: HttpResponse, sent: Option<&SentValues>) -> Result<E::Response> {
     let status = response.status();
+    let attempts = attempts_of(&response);
     let value = decode(E::OPERATION, response, sent)?;
     match E::missing_field(&value) {
         None => Ok(value),
-        Some(field) => Err(missing_field_error(E::OPERATION, status, field)),
+        Some(field) => {
+            Err(missing_field_error(E::OPERATION, status, field).with_attempts(attempts))
+        }
     }
 }
 
@@ -198,14 +205,19 @@ fn decode<T: DeserializeOwned>(
     sent: Option<&SentValues>,
 ) -> Result<T> {
     let status = response.status();
-    let body = response.into_body();
     if !status.is_success() {
-        return Err(error_from(status, &body, sent));
+        return Err(error_from(status, response.body(), sent).with_attempts(attempts_of(&response)));
     }
-    match serde_json::from_slice(&body) {
+    match serde_json::from_slice(response.body()) {
         Ok(value) => Ok(value),
-        Err(e) => Err(decode_error(operation, status, &body, &e, sent)),
+        Err(e) => Err(decode_error(operation, status, response.body(), &e, sent)
+            .with_attempts(attempts_of(&response))),
     }
+}
+
+/// The attempt count the client put on `response` (1 for a response read directly).
+fn attempts_of(response: &HttpResponse) -> u32 {
+    response.extensions().get::<Attempts>().map_or(1, |a| a.0)
 }
 
 #[cold]
@@ -227,6 +239,7 @@ fn decode_error(
         status,
         path,
         message,
+        attempts: 1,
     }))
 }
 
@@ -237,6 +250,7 @@ fn missing_field_error(operation: &'static str, status: StatusCode, field: &'sta
         status,
         path: field.to_owned(),
         message: "required in a success body, but missing, null or empty".to_owned(),
+        attempts: 1,
     }))
 }
 

@@ -134,7 +134,12 @@ async fn unmodelled_and_malformed_requests_get_stytch_errors() {
 async fn injected_errors_latency_and_drops() {
     bounded(async {
         let e = emulator();
-        let client = e.client().unwrap();
+        // No retries: each fault below is the answer the client must see.
+        let client = stytch_b2b_passwords::PasswordsClient::builder(e.project_id(), e.secret())
+            .transport(e.transport())
+            .retry_policy(stytch_b2b_passwords::RetryPolicy::none())
+            .build()
+            .unwrap();
         let check = || client.strength_check(StrengthCheckRequest::new("quasar-Mauve-kettle-1987"));
 
         e.inject_fault(

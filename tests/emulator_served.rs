@@ -31,10 +31,12 @@ async fn start() -> (Emulator, ServerHandle) {
     (emulator, server)
 }
 
+/// No retries: the injected faults are one-shot, and each is the answer a test must see.
 fn loopback_client(emulator: &Emulator, server: &ServerHandle) -> PasswordsClient {
     PasswordsClient::builder(emulator.project_id(), emulator.secret())
         .base_url(server.base_url())
         .transport(LoopbackTransport::new().timeout(Duration::from_secs(10)))
+        .retry_policy(stytch_b2b_passwords::RetryPolicy::none())
         .build()
         .unwrap()
 }
@@ -126,17 +128,18 @@ async fn story_over_http_with_the_loopback_client() {
 #[cfg(feature = "hyper")]
 #[tokio::test]
 async fn story_over_http_with_the_hyper_transport() {
-    use stytch_b2b_passwords::transport::hyper::{HyperTransport, RetryPolicy};
+    use stytch_b2b_passwords::transport::hyper::HyperTransport;
     bounded(async {
         let (emulator, server) = start().await;
         let transport = HyperTransport::builder()
             .timeout(Duration::from_secs(10))
-            .retry_policy(RetryPolicy::none())
             .build()
             .unwrap();
+        // No retries: the faults below are one-shot, and `strength_check` is safe to retry.
         let client = PasswordsClient::builder(emulator.project_id(), emulator.secret())
             .base_url(server.base_url())
             .transport(transport)
+            .retry_policy(stytch_b2b_passwords::RetryPolicy::none())
             .build()
             .unwrap();
         story(&emulator, &client).await;
@@ -211,6 +214,7 @@ async fn served_errors_faults_and_shutdown() {
         let impatient = PasswordsClient::builder(emulator.project_id(), emulator.secret())
             .base_url(server.base_url())
             .transport(LoopbackTransport::new().timeout(Duration::from_millis(200)))
+            .retry_policy(stytch_b2b_passwords::RetryPolicy::none())
             .build()
             .unwrap();
         let err = impatient

@@ -15,8 +15,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
-use stytch_b2b_passwords::transport::hyper::{HyperTransport, RetryPolicy};
-use stytch_b2b_passwords::transport::{Attempts, HttpTransport, Operation};
+use stytch_b2b_passwords::transport::hyper::HyperTransport;
 use stytch_b2b_passwords::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -135,6 +134,15 @@ fn client_with(addr: SocketAddr, transport: HyperTransport) -> PasswordsClient {
     PasswordsClient::builder(PROJECT, SECRET)
         .base_url(format!("http://127.0.0.1:{}", addr.port()))
         .transport(transport)
+        .build()
+        .expect("client")
+}
+
+/// The default transport, and the default retry policy with 10 ms backoff steps.
+fn fast_retrying(addr: SocketAddr) -> PasswordsClient {
+    PasswordsClient::builder(PROJECT, SECRET)
+        .base_url(format!("http://127.0.0.1:{}", addr.port()))
+        .retry_policy(RetryPolicy::default().with_initial_backoff(Duration::from_millis(10)))
         .build()
         .expect("client")
 }
@@ -493,17 +501,13 @@ async fn transport_failures_map_to_the_core_kinds() {
         assert!(!err.is_retryable());
         assert!(started.elapsed() < Duration::from_millis(1500));
 
-        // Nothing listening: Connect, retried by the transport, retryable for the caller.
+        // Nothing listening: Connect, retried by the client, retryable for the caller.
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
         let closed: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let transport = HyperTransport::builder()
-            .retry_policy(RetryPolicy::default().with_initial_delay(Duration::from_millis(10)))
-            .build()
-            .unwrap();
-        let err = client_with(closed, transport)
+        let err = fast_retrying(closed)
             .authenticate(request())
             .await
             .unwrap_err();
@@ -561,27 +565,25 @@ async fn transport_failures_map_to_the_core_kinds() {
 }
 
 #[tokio::test]
-async fn attempts_reach_the_core_extension() {
+async fn the_client_retries_a_503_and_reports_the_attempts() {
     bounded(async {
-        let (addr, _) = serve(|_, n| {
+        let (addr, log) = serve(|_, n| {
             if n == 1 {
                 (503, vec![], Bytes::new())
             } else {
-                json_ok(Bytes::from_static(b"{}"))
+                json_ok(fixture("strength_check"))
             }
         })
         .await;
-        let transport = HyperTransport::builder()
-            .retry_policy(RetryPolicy::default().with_initial_delay(Duration::from_millis(10)))
-            .build()
+        let response = fast_retrying(addr)
+            .strength_check(StrengthCheckRequest::new("pw"))
+            .await
             .unwrap();
-        let request = http::Request::post(format!("http://{addr}/v1/b2b/passwords/strength_check"))
-            .extension(Operation("passwords.strength_check"))
-            .body(Bytes::from_static(b"{}"))
-            .unwrap();
-        let response = HttpTransport::send(&transport, request).await.unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.extensions().get::<Attempts>(), Some(&Attempts(2)));
+        assert_eq!(
+            response.request_id,
+            request_id_of(&fixture("strength_check"))
+        );
+        assert_eq!(log.requests.lock().unwrap().len(), 2);
     })
     .await;
 }

@@ -39,6 +39,8 @@ impl Endpoint for StrengthCheckRequest {
     type Response = StrengthCheckResponse;
     const OPERATION: &'static str = "passwords.strength_check";
     const PATH: &'static str = "/v1/b2b/passwords/strength_check";
+    // It scores a password and changes nothing: safe to send twice.
+    const READ_ONLY: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
         require(Self::OPERATION, "password", self.password.expose())

@@ -3,7 +3,7 @@
 //! ```text
 //! {
 //!   "operation": "passwords.authenticate",
-//!   "attempts": 1,
+//!   "attempt": 1,
 //!   "request": { "method": "POST", "path": "/v1/b2b/passwords/authenticate",
 //!                "headers": { "authorization": "<secret:authorization:1>", ... },
 //!                "body": { "email_address": "ada@acme.com", "password": "<secret:password:1>", ... } },
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
-use stytch_b2b_passwords::transport::{HttpResponse, TransportError, TransportErrorKind};
+use stytch_b2b_passwords_transport::{HttpResponse, TransportError, TransportErrorKind};
 
 use crate::scrub::Scrubber;
 
@@ -159,6 +159,7 @@ pub(crate) fn error_to_json(error: &TransportError, scrubber: &Scrubber) -> Valu
 pub(crate) fn error_from_json(error: &Value) -> TransportError {
     let kind = match error.get("kind").and_then(Value::as_str).unwrap_or("other") {
         "connect" => TransportErrorKind::Connect,
+        "tls" => TransportErrorKind::Tls,
         "timeout" => TransportErrorKind::Timeout,
         "i/o" => TransportErrorKind::Io,
         "body too large" => TransportErrorKind::BodyTooLarge,

@@ -43,8 +43,9 @@
 //! # The cassette
 //!
 //! One pretty-printed JSON document per exchange, one after the other (`jq` reads the file as
-//! it is): the operation, the attempt count, the request's method, path, headers and body, and
-//! the response's status, headers and body, or the transport error. JSON bodies are kept as
+//! it is): the operation, which attempt of its call the exchange was (a call the client retried
+//! is several exchanges), the request's method, path, headers and body, and the response's
+//! status, headers and body, or the transport error. JSON bodies are kept as
 //! JSON, so a cassette diffs well in review.
 //!
 //! # What is scrubbed
@@ -85,7 +86,7 @@ mod scrub;
 use std::fmt;
 use std::path::Path;
 
-use stytch_b2b_passwords::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+use stytch_b2b_passwords_transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 
 pub use cassette::CassetteError;
 pub use record::RecordingTransport;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
-use stytch_b2b_passwords::transport::{
+use stytch_b2b_passwords_transport::{
     Attempts, HttpRequest, HttpResponse, HttpTransport, Operation, TransportError,
     TransportErrorKind,
 };
@@ -107,10 +107,13 @@ impl RecordingTransport {
             "headers": cassette::headers_to_json(&request.headers, scrubber),
         });
         request_doc[body_key] = body;
-        let mut doc = json!({ "operation": request.operation, "request": request_doc });
+        let mut doc = json!({
+            "operation": request.operation,
+            "attempt": request.attempt,
+            "request": request_doc,
+        });
         match outcome {
             Ok(response) => {
-                doc["attempts"] = json!(response.extensions().get::<Attempts>().map_or(1, |a| a.0));
                 let (body_key, body) =
                     cassette::body_to_json(response.body(), response_json, scrubber);
                 let mut response_doc = json!({
@@ -144,6 +147,8 @@ impl RecordingTransport {
 /// What the recorder keeps of a request while the live transport has it.
 struct Parts {
     operation: &'static str,
+    /// Which attempt of its call this exchange is (the client numbers them from 1).
+    attempt: u32,
     method: http::Method,
     path: String,
     headers: http::HeaderMap,
@@ -158,6 +163,7 @@ impl HttpTransport for RecordingTransport {
                 .extensions()
                 .get::<Operation>()
                 .map_or("unknown", |o| o.0),
+            attempt: request.extensions().get::<Attempts>().map_or(1, |a| a.0),
             method: request.method().clone(),
             path: request
                 .uri()

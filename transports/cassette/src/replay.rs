@@ -5,9 +5,8 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use serde_json::Value;
-use stytch_b2b_passwords::transport::{
-    Attempts, HttpRequest, HttpResponse, HttpTransport, Operation, TransportError,
-    TransportErrorKind,
+use stytch_b2b_passwords_transport::{
+    HttpRequest, HttpResponse, HttpTransport, Operation, TransportError, TransportErrorKind,
 };
 
 use crate::cassette::{self, CassetteError};
@@ -155,16 +154,9 @@ impl ReplayTransport {
 
     fn replay(&self, i: usize) -> Result<HttpResponse, TransportError> {
         let exchange = &self.exchanges[i];
-        let attempts = exchange["attempts"].as_u64().unwrap_or(1);
         match (exchange.get("response"), exchange.get("error")) {
-            (Some(response), _) => {
-                let mut response = cassette::response_from_json(response)
-                    .map_err(|p| TransportError::new(TransportErrorKind::Other, p))?;
-                response
-                    .extensions_mut()
-                    .insert(Attempts(u32::try_from(attempts).unwrap_or(u32::MAX)));
-                Ok(response)
-            }
+            (Some(response), _) => cassette::response_from_json(response)
+                .map_err(|p| TransportError::new(TransportErrorKind::Other, p)),
             (None, Some(error)) => Err(cassette::error_from_json(error)),
             // `cassette::read` let no such exchange in.
             (None, None) => Err(TransportError::new(

@@ -32,6 +32,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use stytch_b2b_passwords::transport::hyper::HyperTransport;
+use stytch_b2b_passwords::transport::{HttpTransport, Operation};
 use stytch_b2b_passwords::{
     wire, AuthenticateRequest, AuthenticateResponse, Config, PasswordsApi, PasswordsClient, Secret,
 };
@@ -330,7 +331,7 @@ impl Floor {
 enum Kind {
     /// The hand-written hyper-util client.
     Floor,
-    /// The floor's request and decoding, but sent through `HyperTransport::send_as`.
+    /// The floor's request and decoding, but sent through `HyperTransport`'s `HttpTransport::send`.
     Adapter,
     /// `PasswordsClient::authenticate` with the default (hyper) transport.
     Sdk,
@@ -373,10 +374,11 @@ impl Clients {
         match kind {
             Kind::Floor | Kind::FloorAgain => self.floor.authenticate().await,
             Kind::Adapter => {
-                let request = self.floor.request(Bytes::clone);
-                let response = self
-                    .adapter
-                    .send_as("passwords.authenticate", request)
+                let mut request = self.floor.request(Bytes::clone);
+                request
+                    .extensions_mut()
+                    .insert(Operation("passwords.authenticate"));
+                let response = HttpTransport::send(&self.adapter, request)
                     .await
                     .map_err(|e| e.to_string())?;
                 if !response.status().is_success() {

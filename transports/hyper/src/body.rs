@@ -9,7 +9,9 @@ use std::task::{Context, Poll};
 use bytes::{Bytes, BytesMut};
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 
-use crate::error::{root_cause, Error, ErrorKind};
+use stytch_b2b_passwords_transport::{TransportError, TransportErrorKind};
+
+use stytch_b2b_passwords_transport::cause::root_cause;
 
 /// A request body that is all there from the start: one data frame, its length known, so hyper
 /// sends a `Content-Length`.
@@ -45,10 +47,10 @@ impl Body for Full {
 /// Reads a whole response body of at most `limit` bytes. A `Content-Length` over the limit fails
 /// before anything is read; a body that grows past it fails as soon as it does, read no further.
 /// A body that arrives in one frame (the usual case for a small JSON response) is not copied.
-pub(crate) async fn read_body(body: &mut Incoming, limit: usize) -> Result<Bytes, Error> {
+pub(crate) async fn read_body(body: &mut Incoming, limit: usize) -> Result<Bytes, TransportError> {
     let too_large = |what: String| {
-        Error::new(
-            ErrorKind::BodyTooLarge,
+        TransportError::new(
+            TransportErrorKind::BodyTooLarge,
             format!("response body {what} is over the {limit}-byte limit"),
         )
     };
@@ -60,7 +62,9 @@ pub(crate) async fn read_body(body: &mut Incoming, limit: usize) -> Result<Bytes
     let mut joined: Option<BytesMut> = None;
     let mut total = 0usize;
     while let Some(frame) = poll_fn(|cx| Pin::new(&mut *body).poll_frame(cx)).await {
-        let frame = frame.map_err(|e| Error::new(ErrorKind::Io, root_cause(&e)).with_source(e))?;
+        let frame = frame.map_err(|e| {
+            TransportError::new(TransportErrorKind::Io, root_cause(&e)).with_source(e)
+        })?;
         // Trailers carry nothing the client reads.
         let Ok(data) = frame.into_data() else {
             continue;

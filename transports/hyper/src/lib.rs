@@ -2,9 +2,10 @@
 //! client over rustls (ring provider).
 //!
 //! This crate knows nothing of Stytch: it sends a fully built `http::Request<Bytes>` and returns
-//! the whole `http::Response<Bytes>`, whatever its status. The core crate plugs it into its
-//! `HttpTransport` port (feature `hyper`, on by default) and re-exports it as
-//! `stytch_b2b_passwords::transport::hyper`, so most applications never name this crate.
+//! the whole `http::Response<Bytes>`, whatever its status: it implements the
+//! [`HttpTransport`](stytch_b2b_passwords_transport::HttpTransport) port. The core crate uses it
+//! by default (feature `hyper`) and re-exports it as `stytch_b2b_passwords::transport::hyper`, so
+//! most applications never name this crate.
 //!
 //! What it does:
 //!
@@ -14,27 +15,32 @@
 //!   keep-alive pooling; with the `http2` feature, HTTP/2 when the server chooses it by ALPN.
 //! - **Plain `http://` only to loopback hosts** (an emulator, a test server) unless
 //!   [`HyperTransportBuilder::allow_insecure_http`] says otherwise; anything else is refused
-//!   with [`ErrorKind::Refused`] before any DNS lookup or connection.
-//! - **Time limits**: connect, the whole call, pooled connections' idle time. A call that runs
-//!   out of time fails with [`ErrorKind::Timeout`]; it never hangs.
-//! - **A response size cap**: a larger body fails with [`ErrorKind::BodyTooLarge`] and is read no
-//!   further.
-//! - **Safe retries** ([`RetryPolicy`]): by default only where the request cannot have been acted
-//!   on (no connection, or `429`/`503`, honouring `Retry-After`). A request that may have reached
-//!   the server (a timeout after sending, a reset mid-response, a `500`) is not retried unless
-//!   you opt in, because password resets and reset emails are not idempotent.
-//! - **Tracing**: one `stytch.http` span per call with the operation, status, request id,
-//!   attempts and latency, and never a header or body.
+//!   with [`TransportErrorKind::Refused`](stytch_b2b_passwords_transport::TransportErrorKind::Refused) before any DNS lookup or connection.
+//! - **Time limits**: connect, one whole exchange, pooled connections' idle time. An exchange
+//!   that runs out of time fails with
+//!   [`TransportErrorKind::Timeout`](stytch_b2b_passwords_transport::TransportErrorKind::Timeout);
+//!   it never hangs.
+//! - **A response size cap**: a larger body fails with
+//!   [`TransportErrorKind::BodyTooLarge`](stytch_b2b_passwords_transport::TransportErrorKind::BodyTooLarge)
+//!   and is read no further.
+//! - **Failures told as how far the request got**: `Connect` (never sent), `Tls` (handshake
+//!   refused), `Timeout` and `Io` (may have been sent), so the client's retry policy can decide.
+//!   The transport itself sends each request once: retries, backoff and `Retry-After` are the
+//!   client's, the same for every transport. [`TokioTimer`] is what the client waits on.
+//! - **Tracing**: one `stytch.http` span per exchange with the operation, attempt number,
+//!   status, request id and latency, and never a header or body.
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), stytch_b2b_passwords_hyper::Error> {
+//! # async fn run() -> Result<(), stytch_b2b_passwords_transport::TransportError> {
 //! use stytch_b2b_passwords_hyper::HyperTransport;
+//! use stytch_b2b_passwords_transport::{HttpTransport, Operation};
 //!
 //! let transport = HyperTransport::new()?;
 //! let request = http::Request::post("https://test.stytch.com/v1/b2b/passwords/strength_check")
+//!     .extension(Operation("passwords.strength_check"))
 //!     .body(bytes::Bytes::from_static(br#"{"password":"x"}"#))
 //!     .expect("a valid request");
-//! let response = transport.send_as("passwords.strength_check", request).await?;
+//! let response = transport.send(request).await?;
 //! # let _ = response;
 //! # Ok(()) }
 //! ```
@@ -48,10 +54,8 @@
 struct ReadmeDoctests;
 
 mod body;
-mod error;
-mod retry;
+mod connect;
 mod transport;
 
-pub use error::{Error, ErrorKind};
-pub use retry::RetryPolicy;
-pub use transport::{Attempts, HyperTransport, HyperTransportBuilder, OperationName};
+pub use stytch_b2b_passwords_transport::TokioTimer;
+pub use transport::{HyperTransport, HyperTransportBuilder};

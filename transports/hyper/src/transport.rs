@@ -2,37 +2,34 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
+use futures_util::FutureExt as _;
 use http::{Request, Response, Uri};
-use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_rustls::HttpsConnectorBuilder;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::{Client, ResponseFuture};
+use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::Instant;
 use tracing::field::Empty;
 use tracing::Instrument as _;
 
+use async_trait::async_trait;
+use stytch_b2b_passwords_transport::target::{check_target, Target};
+use stytch_b2b_passwords_transport::{
+    Attempts, HttpRequest, HttpResponse, HttpTransport, Operation, TransportError,
+    TransportErrorKind,
+};
+
 use crate::body::{read_body, Full};
-use crate::error::{any_cause, root_cause, Error, ErrorKind};
-use crate::retry::{retry_after, RetryPolicy};
-
-/// The operation name (such as `passwords.authenticate`) for a request sent with
-/// [`HyperTransport::send`], put in the request's extensions; it names the call's tracing span.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct OperationName(pub &'static str);
-
-/// How many attempts the transport made for a call, put in every response's extensions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Attempts(pub u32);
+use crate::connect::TimedConnector;
+use stytch_b2b_passwords_transport::cause::{any_cause, root_cause};
 
 /// The span name used when a request carries no [`OperationName`].
 const UNNAMED_OPERATION: &str = "http.request";
 
-type HyperClient = Client<HttpsConnector<HttpConnector>, Full>;
+type HyperClient = Client<TimedConnector, Full>;
 
 /// An HTTPS client for one service: pooled keep-alive connections (HTTP/2 when the server offers
 /// it), rustls with the ring provider, time limits, a response size cap and safe retries.
@@ -42,19 +39,20 @@ type HyperClient = Client<HttpsConnector<HttpConnector>, Full>;
 /// needs a Tokio runtime with time and I/O enabled (`#[tokio::main]` has both).
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), stytch_b2b_passwords_hyper::Error> {
+/// # async fn run() -> Result<(), stytch_b2b_passwords_transport::TransportError> {
 /// use std::time::Duration;
-/// use stytch_b2b_passwords_hyper::{HyperTransport, RetryPolicy};
+/// use stytch_b2b_passwords_hyper::HyperTransport;
+/// use stytch_b2b_passwords_transport::{HttpTransport, Operation};
 ///
 /// let transport = HyperTransport::builder()
 ///     .timeout(Duration::from_secs(10))
-///     .retry_policy(RetryPolicy::default().with_max_attempts(2))
 ///     .build()?;
 /// let request = http::Request::post("https://test.stytch.com/v1/b2b/passwords/strength_check")
 ///     .header("content-type", "application/json")
+///     .extension(Operation("passwords.strength_check"))
 ///     .body(bytes::Bytes::from_static(br#"{"password":"x"}"#))
 ///     .expect("a valid request");
-/// let response = transport.send_as("passwords.strength_check", request).await?;
+/// let response = transport.send(request).await?;
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -75,7 +73,6 @@ struct Settings {
     pool_idle_timeout: Duration,
     pool_max_idle_per_host: usize,
     max_response_body_size: usize,
-    retry: RetryPolicy,
     allow_insecure_http: bool,
     http2: bool,
 }
@@ -86,9 +83,8 @@ impl Default for Settings {
             connect_timeout: HyperTransportBuilder::DEFAULT_CONNECT_TIMEOUT,
             timeout: HyperTransportBuilder::DEFAULT_TIMEOUT,
             pool_idle_timeout: HyperTransportBuilder::DEFAULT_POOL_IDLE_TIMEOUT,
-            pool_max_idle_per_host: usize::MAX,
+            pool_max_idle_per_host: HyperTransportBuilder::DEFAULT_POOL_MAX_IDLE_PER_HOST,
             max_response_body_size: HyperTransportBuilder::DEFAULT_MAX_RESPONSE_BODY_SIZE,
-            retry: RetryPolicy::default(),
             allow_insecure_http: false,
             http2: true,
         }
@@ -104,7 +100,6 @@ impl fmt::Debug for HyperTransport {
             .field("pool_idle_timeout", &s.pool_idle_timeout)
             .field("pool_max_idle_per_host", &s.pool_max_idle_per_host)
             .field("max_response_body_size", &s.max_response_body_size)
-            .field("retry", &s.retry)
             .field("allow_insecure_http", &s.allow_insecure_http)
             .field("http2", &s.http2)
             .finish()
@@ -150,18 +145,25 @@ impl HyperTransportBuilder {
     /// Default [`pool_idle_timeout`](Self::pool_idle_timeout): 50 seconds, under the 60 seconds
     /// after which common load balancers close idle connections.
     pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
+    /// Default [`pool_max_idle_per_host`](Self::pool_max_idle_per_host): 100. Connections past
+    /// it are closed when their call ends instead of idling, so a burst of callers does not
+    /// leave a socket each open; up to 100 calls in flight keep reusing theirs (a lower cap
+    /// made 64 calls in flight reconnect all the time: +9 % instructions per call).
+    pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 100;
     /// Default [`max_response_body_size`](Self::max_response_body_size): 4 MiB.
     pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 4 * 1024 * 1024;
 
-    /// The limit for opening a TCP connection. A connect that times out is an error of kind
-    /// [`ErrorKind::Connect`]: the request was not sent.
+    /// The limit for setting up a connection: the TCP connect and the TLS handshake together.
+    /// A set-up that times out is an error of kind [`TransportErrorKind::Connect`]: the request
+    /// was not sent.
     pub fn connect_timeout(mut self, limit: Duration) -> Self {
         self.settings.connect_timeout = limit;
         self
     }
 
-    /// The limit for a whole call: connecting, TLS, sending, the response head and body, and any
-    /// retries and their waits. A call that runs out of time fails with [`ErrorKind::Timeout`].
+    /// The limit for one exchange: connecting, TLS, sending, the response head and body. One
+    /// that runs out of time fails with [`TransportErrorKind::Timeout`]. (Retries and their
+    /// waits are the client's; `CallOptions::timeout` limits a whole call.)
     pub fn timeout(mut self, limit: Duration) -> Self {
         self.settings.timeout = limit;
         self
@@ -173,28 +175,24 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// The most idle connections kept per host (default: no limit). `0` disables pooling.
+    /// The most idle connections kept per host (default:
+    /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`](Self::DEFAULT_POOL_MAX_IDLE_PER_HOST)). `0` disables
+    /// pooling.
     pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
         self.settings.pool_max_idle_per_host = max;
         self
     }
 
     /// The largest response body read, in bytes. A larger one fails with
-    /// [`ErrorKind::BodyTooLarge`]: rejected up front when its `Content-Length` says so, and
+    /// [`TransportErrorKind::BodyTooLarge`]: rejected up front when its `Content-Length` says so, and
     /// otherwise as soon as the limit is passed, without reading further.
     pub fn max_response_body_size(mut self, bytes: usize) -> Self {
         self.settings.max_response_body_size = bytes;
         self
     }
 
-    /// When to retry; see [`RetryPolicy`]. [`RetryPolicy::none()`] turns retries off.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.settings.retry = policy;
-        self
-    }
-
     /// Allows plain `http://` to hosts that are not loopback. Off by default: such a request is
-    /// refused with [`ErrorKind::Refused`] before any DNS lookup or connection, because it would
+    /// refused with [`TransportErrorKind::Refused`] before any DNS lookup or connection, because it would
     /// send the project secret in clear. `http://` to `localhost`, `127.0.0.0/8` or `[::1]` (an
     /// emulator, a test server) is always allowed.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -233,13 +231,13 @@ impl HyperTransportBuilder {
 
     /// Builds the transport. Makes no network call and needs no runtime.
     ///
-    /// Fails with [`ErrorKind::Other`] on a zero time limit, a root certificate that does not
+    /// Fails with [`TransportErrorKind::Other`] on a zero time limit, a root certificate that does not
     /// parse, or no root certificate at all.
-    pub fn build(self) -> Result<HyperTransport, Error> {
+    pub fn build(self) -> Result<HyperTransport, TransportError> {
         let settings = self.settings;
         if settings.timeout.is_zero() || settings.connect_timeout.is_zero() {
-            return Err(Error::new(
-                ErrorKind::Other,
+            return Err(TransportError::new(
+                TransportErrorKind::Other,
                 "invalid configuration: time limits must be more than zero",
             ));
         }
@@ -265,12 +263,13 @@ impl HyperTransportBuilder {
             roots
                 .add(rustls::pki_types::CertificateDer::from(der))
                 .map_err(|e| {
-                    Error::new(ErrorKind::Other, "invalid root certificate").with_source(e)
+                    TransportError::new(TransportErrorKind::Other, "invalid root certificate")
+                        .with_source(e)
                 })?;
         }
         if roots.is_empty() {
-            return Err(Error::new(
-                ErrorKind::Other,
+            return Err(TransportError::new(
+                TransportErrorKind::Other,
                 "no root certificates: enable the `webpki-roots` or `platform-roots` feature, or \
                  add one with `add_root_certificate_der`",
             ));
@@ -279,7 +278,9 @@ impl HyperTransportBuilder {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| Error::new(ErrorKind::Other, "TLS configuration").with_source(e))?
+            .map_err(|e| {
+                TransportError::new(TransportErrorKind::Other, "TLS configuration").with_source(e)
+            })?
             .with_root_certificates(roots)
             .with_no_client_auth();
 
@@ -302,6 +303,10 @@ impl HyperTransportBuilder {
         #[cfg(not(feature = "http2"))]
         let https = https.wrap_connector(http);
 
+        let https = TimedConnector {
+            inner: https,
+            limit: settings.connect_timeout,
+        };
         let client = Client::builder(TokioExecutor::new())
             .timer(TokioTimer::new())
             .pool_timer(TokioTimer::new())
@@ -315,15 +320,9 @@ impl HyperTransportBuilder {
     }
 }
 
-/// Why an attempt failed, and whether the policy allows another.
-struct Failure {
-    error: Error,
-    retryable: bool,
-}
-
 impl HyperTransport {
     /// A transport with the default settings.
-    pub fn new() -> Result<Self, Error> {
+    pub fn new() -> Result<Self, TransportError> {
         Self::builder().build()
     }
 
@@ -332,12 +331,7 @@ impl HyperTransport {
         HyperTransportBuilder::default()
     }
 
-    /// The retry policy in force.
-    pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.settings.retry
-    }
-
-    /// The limit for a whole call.
+    /// The limit for one exchange.
     pub fn timeout(&self) -> Duration {
         self.inner.settings.timeout
     }
@@ -347,196 +341,119 @@ impl HyperTransport {
         self.inner.settings.max_response_body_size
     }
 
-    /// Sends `request` (its operation name taken from an [`OperationName`] extension, if any)
-    /// and reads the whole response. See [`send_as`](Self::send_as).
-    pub fn send(
-        &self,
-        request: Request<Bytes>,
-    ) -> impl Future<Output = Result<Response<Bytes>, Error>> + Send + '_ {
-        let operation = request
-            .extensions()
-            .get::<OperationName>()
-            .map_or(UNNAMED_OPERATION, |o| o.0);
-        self.send_as(operation, request)
-    }
-
-    /// Sends `request` as the operation `operation` and reads the whole response, retrying as
-    /// the [`RetryPolicy`] allows.
-    ///
-    /// Any status is a success here: a `500` is `Ok`. The response carries an [`Attempts`]
-    /// extension. The call runs in a tracing span `stytch.http` with the fields `operation`,
-    /// `status`, `request_id` (from a `request-id` or `x-request-id` response header), `attempts`,
-    /// `latency_ms` and `error` (the error kind); no header or body is ever recorded.
-    pub fn send_as(
-        &self,
-        operation: &'static str,
-        request: Request<Bytes>,
-    ) -> impl Future<Output = Result<Response<Bytes>, Error>> + Send + '_ {
-        // Split here, outside any future, and held once: by the block below, which lends the
-        // parts to the nested futures. An `async fn` taking them by value would hold them twice
-        // in its state (argument and local); smaller futures are fewer bytes moved per call.
-        let (parts, body) = request.into_parts();
-        let span = tracing::info_span!(
-            target: "stytch_b2b_passwords_hyper",
-            "stytch.http",
-            operation,
-            status = Empty,
-            request_id = Empty,
-            attempts = Empty,
-            latency_ms = Empty,
-            error = Empty,
-        );
-        async move { self.send_parts(&parts, &body, &span).await }
-    }
-
-    /// The body of [`send_as`](Self::send_as): the attempts run inside `span`, which gets the
-    /// call's fields at the end.
-    async fn send_parts(
-        &self,
-        parts: &http::request::Parts,
-        body: &Bytes,
-        span: &tracing::Span,
-    ) -> Result<Response<Bytes>, Error> {
-        let start = Instant::now();
-        let attempts = AtomicU32::new(0);
-        let timeout = self.inner.settings.timeout;
-        let result = tokio::time::timeout(timeout, self.call(parts, body, start, &attempts))
-            .instrument(span.clone())
-            .await
-            .unwrap_or_else(|_| {
-                Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!("no complete response within {timeout:?}"),
-                ))
-            });
-        let attempts = attempts.load(Ordering::Relaxed);
-        if !span.is_disabled() {
-            span.record("attempts", attempts);
-            span.record("latency_ms", start.elapsed().as_secs_f64() * 1000.0);
-            match &result {
-                Ok(response) => {
-                    span.record("status", response.status().as_u16());
-                    if let Some(id) = request_id(response.headers()) {
-                        span.record("request_id", id);
-                    }
-                }
-                Err(error) => {
-                    span.record("error", tracing::field::display(error.kind()));
-                }
-            }
+    /// Records an exchange's outcome in its span.
+    fn record(span: &tracing::Span, start: Instant, result: &Result<HttpResponse, TransportError>) {
+        if span.is_disabled() {
+            return;
         }
+        span.record("latency_ms", start.elapsed().as_secs_f64() * 1000.0);
         match result {
-            Ok(mut response) => {
-                response.extensions_mut().insert(Attempts(attempts));
-                Ok(response)
-            }
-            Err(error) => Err(error.with_attempts(attempts)),
-        }
-    }
-
-    /// Every attempt of one call, with the waits between them.
-    async fn call(
-        &self,
-        parts: &http::request::Parts,
-        body: &Bytes,
-        start: Instant,
-        attempts: &AtomicU32,
-    ) -> Result<Response<Bytes>, Error> {
-        let settings = &self.inner.settings;
-        check_target(&parts.uri, settings.allow_insecure_http)?;
-        let policy = &settings.retry;
-        // `None`: so far ahead that it cannot be reached (a huge setting must not overflow).
-        let budget_end = start.checked_add(policy.max_elapsed().min(settings.timeout));
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            attempts.store(attempt, Ordering::Relaxed);
-            let last = attempt >= policy.max_attempts();
-            // hyper consumes the request it sends, so each attempt sends a copy.
-            let sent = self.inner.client.request(copy_request(parts, body));
-            // `outcome` lives in this block only, so the future does not keep room for it
-            // during the wait below (a borrowed local otherwise stays in the state).
-            let wait = {
-                let outcome = self.attempt(sent, &parts.uri).await;
-                let wait = match &outcome {
-                    Ok(response) if policy.retries_status(response.status()) => {
-                        let backoff = policy.backoff(attempt + 1);
-                        match retry_after(response.headers()) {
-                            // The server asks for a longer wait than the policy allows: return
-                            // its answer now rather than retrying early.
-                            Some(asked) if asked > policy.max_delay() => None,
-                            Some(asked) => Some(asked.max(backoff)),
-                            None => Some(backoff),
-                        }
-                    }
-                    Ok(_) => None,
-                    Err(failure) if failure.retryable => Some(policy.backoff(attempt + 1)),
-                    Err(_) => None,
-                };
-                match wait {
-                    Some(wait) if !last && within(budget_end, wait) => {
-                        tracing::debug!(
-                            attempt,
-                            wait_ms = wait.as_millis() as u64,
-                            reason = %Reason(&outcome),
-                            "retrying",
-                        );
-                        wait
-                    }
-                    _ => return outcome.map_err(|f| f.error),
+            Ok(response) => {
+                span.record("status", response.status().as_u16());
+                if let Some(id) = request_id(response.headers()) {
+                    span.record("request_id", id);
                 }
-            };
-            tokio::time::sleep(wait).await;
+            }
+            Err(error) => {
+                span.record("error", tracing::field::display(error.kind()));
+            }
         }
     }
 
-    /// One request, already handed to hyper, and its whole response.
-    async fn attempt(&self, sent: ResponseFuture, uri: &Uri) -> Result<Response<Bytes>, Failure> {
+    /// Checks the target and hands the request to hyper now, so the returned future (reading
+    /// the response) holds no copy of it.
+    fn exchange(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + '_ {
         let settings = &self.inner.settings;
-        let response = match sent.await {
-            Ok(response) => response,
-            Err(e) => return Err(classify_send(e, uri, settings)),
-        };
-        let (parts, mut body) = response.into_parts();
-        let bytes = read_body(&mut body, settings.max_response_body_size)
-            .await
-            .map_err(|error| {
-                let error = match error.kind() {
-                    ErrorKind::BodyTooLarge => error,
-                    _ => Error::new(
+        // Kept for messages; a `Uri` clone shares its bytes.
+        let uri = request.uri().clone();
+        let sent = check_target(&uri, settings.allow_insecure_http).map(|()| {
+            let (parts, body) = request.into_parts();
+            self.inner
+                .client
+                .request(Request::from_parts(parts, Full::new(body)))
+        });
+        async move {
+            let response = match sent?.await {
+                Ok(response) => response,
+                Err(e) => return Err(classify_send(e, &uri, settings)),
+            };
+            let (parts, mut body) = response.into_parts();
+            let bytes = read_body(&mut body, settings.max_response_body_size)
+                .await
+                .map_err(|error| match error.kind() {
+                    TransportErrorKind::BodyTooLarge => error,
+                    _ => TransportError::new(
                         error.kind(),
                         format!(
                             "connection to {} failed while reading the response body: {}",
-                            Target(uri),
+                            Target(&uri),
                             error.message()
                         ),
                     )
                     .with_source(error),
-                };
-                let retryable = error.kind() == ErrorKind::Io && settings.retry.retry_after_send();
-                Failure { error, retryable }
-            })?;
-        Ok(Response::from_parts(parts, bytes))
+                })?;
+            Ok(Response::from_parts(parts, bytes))
+        }
     }
 }
 
-/// Whether a wait of `wait` from now ends by `end` (`None`: no end).
-fn within(end: Option<Instant>, wait: Duration) -> bool {
-    match (end, Instant::now().checked_add(wait)) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(end), Some(done)) => done <= end,
+/// One attempt: the request is sent once, and any status is a success here (a `500` is `Ok`);
+/// retries are the client's. The exchange runs in a tracing span `stytch.http` with the fields
+/// `operation` (from the request's [`Operation`] extension), `attempt` (from its [`Attempts`]
+/// extension, which the client sets), `status`, `request_id` (from a `request-id` or
+/// `x-request-id` response header), `latency_ms` and `error` (the error kind); no header or body
+/// is ever recorded.
+#[async_trait]
+impl HttpTransport for HyperTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        // `request` is only moved here, never borrowed: a borrowed local keeps its room in the
+        // future across the await, beside the copy `#[async_trait]` already holds.
+        self.timed_exchange(request).await
     }
 }
 
-/// A copy of the request for one attempt. Extensions are not copied: hyper does not read them.
-fn copy_request(parts: &http::request::Parts, body: &Bytes) -> Request<Full> {
-    let mut request = Request::new(Full::new(body.clone()));
-    *request.method_mut() = parts.method.clone();
-    *request.uri_mut() = parts.uri.clone();
-    *request.version_mut() = parts.version;
-    *request.headers_mut() = parts.headers.clone();
-    request
+impl HyperTransport {
+    /// One exchange under the time limit, in its span. Built from combinators rather than an
+    /// `async` block, which would hold a second copy of what it awaits: the boxed `send` future
+    /// stays in glibc's per-thread cache (docs/PERFORMANCE.md).
+    fn timed_exchange(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + '_ {
+        let operation = request
+            .extensions()
+            .get::<Operation>()
+            .map_or(UNNAMED_OPERATION, |o| o.0);
+        let attempt = request.extensions().get::<Attempts>().map_or(1, |a| a.0);
+        let span = tracing::info_span!(
+            target: "stytch_b2b_passwords_hyper",
+            "stytch.http",
+            operation,
+            attempt,
+            status = Empty,
+            request_id = Empty,
+            latency_ms = Empty,
+            error = Empty,
+        );
+        let start = Instant::now();
+        let limit = self.inner.settings.timeout;
+        let recorded = span.clone();
+        tokio::time::timeout(limit, self.exchange(request))
+            .map(move |outcome| {
+                let result = outcome.unwrap_or_else(|_| {
+                    Err(TransportError::new(
+                        TransportErrorKind::Timeout,
+                        format!("no complete response within {limit:?}"),
+                    ))
+                });
+                Self::record(&recorded, start, &result);
+                result
+            })
+            .instrument(span)
+    }
 }
 
 /// Maps a failure to send or to receive the response head.
@@ -544,7 +461,7 @@ fn classify_send(
     err: hyper_util::client::legacy::Error,
     uri: &Uri,
     settings: &Settings,
-) -> Failure {
+) -> TransportError {
     let target = Target(uri);
     let err_ref: &(dyn std::error::Error + 'static) = &err;
     if err.is_connect() {
@@ -566,11 +483,12 @@ fn classify_send(
         } else {
             format!("could not connect to {target}: {}", root_cause(err_ref))
         };
-        return Failure {
-            error: Error::new(ErrorKind::Connect, message).with_source(err),
-            // A certificate that fails today fails on the next attempt too.
-            retryable: !tls,
+        let kind = if tls {
+            TransportErrorKind::Tls
+        } else {
+            TransportErrorKind::Connect
         };
+        return TransportError::new(kind, message).with_source(err);
     }
     let hyper_error = |f: fn(&hyper::Error) -> bool| {
         any_cause(err_ref, &mut |e| {
@@ -579,90 +497,27 @@ fn classify_send(
     };
     if hyper_error(hyper::Error::is_canceled) {
         // hyper cancels a request only when it never started writing it.
-        return Failure {
-            error: Error::new(
-                ErrorKind::Connect,
-                format!("the connection to {target} closed before the request was sent"),
-            )
-            .with_source(err),
-            retryable: true,
-        };
+        return TransportError::new(
+            TransportErrorKind::Connect,
+            format!("the connection to {target} closed before the request was sent"),
+        )
+        .with_source(err);
     }
     if hyper_error(hyper::Error::is_parse) || hyper_error(hyper::Error::is_user) {
-        return Failure {
-            error: Error::new(
-                ErrorKind::Other,
-                format!("invalid exchange with {target}: {}", root_cause(err_ref)),
-            )
-            .with_source(err),
-            retryable: false,
-        };
-    }
-    Failure {
-        error: Error::new(
-            ErrorKind::Io,
-            format!(
-                "the connection to {target} failed after the request may have been sent: {}",
-                root_cause(err_ref)
-            ),
+        return TransportError::new(
+            TransportErrorKind::Other,
+            format!("invalid exchange with {target}: {}", root_cause(err_ref)),
         )
-        .with_source(err),
-        retryable: settings.retry.retry_after_send(),
+        .with_source(err);
     }
-}
-
-/// Refuses what must not be sent: a scheme other than `http`/`https`, a URL without a host, and
-/// plain `http` to a host that is not loopback (unless allowed).
-fn check_target(uri: &Uri, allow_insecure_http: bool) -> Result<(), Error> {
-    let Some(host) = uri.host() else {
-        return Err(Error::new(
-            ErrorKind::Refused,
-            "the URL has no host: an absolute https:// URL is required",
-        ));
-    };
-    let scheme = uri.scheme();
-    if scheme == Some(&http::uri::Scheme::HTTPS) {
-        return Ok(());
-    }
-    if scheme != Some(&http::uri::Scheme::HTTP) {
-        return Err(Error::new(
-            ErrorKind::Refused,
-            format!("unsupported URL scheme for {}: use https://", Target(uri)),
-        ));
-    }
-    if allow_insecure_http || is_loopback(host) {
-        return Ok(());
-    }
-    Err(Error::new(
-        ErrorKind::Refused,
+    TransportError::new(
+        TransportErrorKind::Io,
         format!(
-            "plain http:// to {} refused: it would send credentials in clear; use https://, \
-             or allow it with `HyperTransportBuilder::allow_insecure_http(true)`",
-            Target(uri)
+            "the connection to {target} failed after the request may have been sent: {}",
+            root_cause(err_ref)
         ),
-    ))
-}
-
-/// Whether `host` is certainly this machine: `localhost`, `127.0.0.0/8`, `::1`.
-fn is_loopback(host: &str) -> bool {
-    // The usual spelling first: this runs on every plain-http call (the emulator, local tests).
-    if host == "127.0.0.1" {
-        return true;
-    }
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    if host.eq_ignore_ascii_case("localhost") || host.eq_ignore_ascii_case("localhost.") {
-        return true;
-    }
-    match host.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback(),
-        Ok(std::net::IpAddr::V6(ip)) => {
-            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-        }
-        Err(_) => false,
-    }
+    )
+    .with_source(err)
 }
 
 /// Stytch's request id, from the response headers.
@@ -673,98 +528,21 @@ fn request_id(headers: &http::HeaderMap) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
 }
 
-/// `scheme://host:port` of a URI, for messages: never its path, query or user info.
-struct Target<'a>(&'a Uri);
-
-impl fmt::Display for Target<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scheme = self.0.scheme_str().unwrap_or("?");
-        let host = self.0.host().unwrap_or("?");
-        match self.0.port_u16() {
-            Some(port) => write!(f, "{scheme}://{host}:{port}"),
-            None => write!(f, "{scheme}://{host}"),
-        }
-    }
-}
-
-/// Why an attempt is retried, for the debug event.
-struct Reason<'a>(&'a Result<Response<Bytes>, Failure>);
-
-impl fmt::Display for Reason<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Ok(response) => write!(f, "status {}", response.status().as_u16()),
-            Err(failure) => write!(f, "{} error", failure.error.kind()),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
-    /// A caller that boxes the call's future (the core does, behind its `dyn` port) should get
-    /// a block from glibc's per-thread cache (at most 1032 bytes): a larger block is many times
-    /// slower to allocate with many calls in flight (docs/PERFORMANCE.md).
+    /// The boxed `send` future (the port is `#[async_trait]`) is allocated once per attempt:
+    /// glibc serves blocks up to 1032 bytes from a per-thread cache, and larger ones many times
+    /// slower when many calls are in flight (docs/PERFORMANCE.md).
     #[test]
     fn call_future_fits_the_allocator_fast_path() {
         let transport = HyperTransport::new().expect("transport");
         let request = Request::new(Bytes::from_static(b"{}"));
-        let future = transport.send_as("passwords.authenticate", request);
-        assert!(std::mem::size_of_val(&future) <= 1024);
-    }
-
-    #[test]
-    fn loopback_hosts() {
-        for host in [
-            "localhost",
-            "LOCALHOST",
-            "127.0.0.1",
-            "127.8.9.10",
-            "[::1]",
-            "::1",
-        ] {
-            assert!(is_loopback(host), "{host}");
-        }
-        for host in [
-            "example.com",
-            "localhost.example.com",
-            "10.0.0.1",
-            "[::2]",
-            "0.0.0.0",
-            "127.0.0.1.nip.io",
-        ] {
-            assert!(!is_loopback(host), "{host}");
-        }
-        assert!(is_loopback("[::ffff:127.0.0.1]"));
-    }
-
-    #[test]
-    fn targets_checked_before_sending() {
-        let check = |url: &str, allow| check_target(&url.parse().unwrap(), allow);
-        assert!(check("https://api.stytch.com/v1", false).is_ok());
-        assert!(check("http://127.0.0.1:8080/v1", false).is_ok());
-        assert!(check("http://localhost/v1", false).is_ok());
-        let err = check("http://example.com/v1", false).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Refused);
-        assert!(err.message().contains("http://example.com"), "{err}");
-        assert!(check("http://example.com/v1", true).is_ok());
-        assert_eq!(
-            check("ftp://example.com/x", true).unwrap_err().kind(),
-            ErrorKind::Refused
-        );
-        assert_eq!(
-            check("/relative", true).unwrap_err().kind(),
-            ErrorKind::Refused
-        );
-    }
-
-    #[test]
-    fn target_never_shows_user_info_or_path() {
-        let uri: Uri = "https://user:pw@example.com:8443/secret/path?token=x"
-            .parse()
-            .unwrap();
-        assert_eq!(Target(&uri).to_string(), "https://example.com:8443");
+        let future = HttpTransport::send(&transport, request);
+        let size = std::mem::size_of_val(&*future);
+        assert!(size <= 1024, "{size} bytes");
     }
 
     #[test]
@@ -784,12 +562,12 @@ mod tests {
             .timeout(Duration::ZERO)
             .build()
             .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Other);
+        assert_eq!(err.kind(), TransportErrorKind::Other);
         let err = HyperTransport::builder()
             .add_root_certificate_der(b"not a certificate".to_vec())
             .build()
             .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Other);
+        assert_eq!(err.kind(), TransportErrorKind::Other);
         let err = HyperTransport::builder()
             .built_in_roots(false)
             .platform_roots(false)

@@ -5,32 +5,22 @@ mod support;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use stytch_b2b_passwords_hyper::{Attempts, ErrorKind, HyperTransport, OperationName, RetryPolicy};
+use stytch_b2b_passwords_hyper::HyperTransport;
+use stytch_b2b_passwords_transport::{
+    HttpTransport, Operation, TransportError, TransportErrorKind as ErrorKind,
+};
 use support::*;
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .with_initial_delay(Duration::from_millis(20))
-        .with_max_delay(Duration::from_secs(2))
-}
-
-fn retrying(policy: RetryPolicy) -> HyperTransport {
-    HyperTransport::builder()
-        .retry_policy(policy)
-        .build()
-        .unwrap()
-}
 
 /// The test request, sent to `addr`.
 async fn send_to(
     transport: &HyperTransport,
     addr: std::net::SocketAddr,
-) -> Result<http::Response<Bytes>, stytch_b2b_passwords_hyper::Error> {
+) -> Result<http::Response<Bytes>, TransportError> {
     transport.send(post(&format!("http://{addr}/x"))).await
 }
 
 #[tokio::test]
-async fn round_trip_reports_attempts_and_keeps_headers() {
+async fn round_trip_keeps_headers() {
     bounded(async {
         let (addr, counters) = serve(|seen, _| async move {
             assert_eq!(seen.method, "POST");
@@ -45,12 +35,11 @@ async fn round_trip_reports_attempts_and_keeps_headers() {
         let mut request = post(&format!("http://{addr}/v1/b2b/passwords/strength_check"));
         request
             .extensions_mut()
-            .insert(OperationName("passwords.strength_check"));
+            .insert(Operation("passwords.strength_check"));
         let response = transport.send(request).await.unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["request-id"], "req-123");
         assert_eq!(&response.body()[..], br#"{"ok":true}"#);
-        assert_eq!(response.extensions().get::<Attempts>(), Some(&Attempts(1)));
         assert_eq!(counters.requests(), 1);
     })
     .await;
@@ -78,7 +67,6 @@ async fn slow_server_times_out_within_the_limit() {
         assert!(err.is_timeout());
         assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
         assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
-        assert_eq!(err.attempts(), 1);
     })
     .await;
 }
@@ -108,27 +96,14 @@ async fn stalled_body_times_out() {
 }
 
 #[tokio::test]
-async fn connection_dropped_mid_body_is_io_and_not_retried() {
+async fn connection_dropped_mid_body_is_io() {
     bounded(async {
-        let (addr, counters) = serve_raw(|mut s| async move {
-            write(
-                &mut s,
-                b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n{\"member\":",
-            )
-            .await;
-            // Dropping the socket closes the connection mid-body.
-        })
-        .await;
-        let transport = retrying(fast_retries());
+        let (addr, counters) = serve_cut_mid_body().await;
+        let transport = HyperTransport::new().unwrap();
         let err = send_to(&transport, addr).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Io, "{err}");
         assert!(err.message().contains("response body"), "{err}");
-        assert_eq!(err.attempts(), 1);
-        assert_eq!(
-            counters.requests(),
-            1,
-            "a request that may have been acted on is not resent"
-        );
+        assert_eq!(counters.requests(), 1);
     })
     .await;
 }
@@ -200,154 +175,42 @@ async fn oversized_streamed_body_rejected_without_reading_on() {
 }
 
 #[tokio::test]
-async fn too_many_requests_with_retry_after_is_retried_then_succeeds() {
+async fn error_statuses_are_answers_sent_once() {
     bounded(async {
-        let (addr, counters) = serve_failing_once(
-            429,
-            r#"{"error_type":"too_many_requests"}"#,
-            &[("retry-after", "1")],
-        )
-        .await;
-        let transport = retrying(fast_retries());
-        let started = Instant::now();
-        let response = send_to(&transport, addr).await.unwrap();
-        let elapsed = started.elapsed();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.extensions().get::<Attempts>(), Some(&Attempts(2)));
-        assert_eq!(counters.requests(), 2);
-        assert!(
-            elapsed >= Duration::from_secs(1),
-            "Retry-After honoured: {elapsed:?}"
-        );
-        assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+        for (status, headers) in [
+            (503, &[][..]),
+            (429, &[("retry-after", "1")][..]),
+            (500, &[][..]),
+        ] {
+            let (addr, counters) =
+                serve(move |_, _| async move { respond(status, "busy", headers) }).await;
+            let transport = HyperTransport::new().unwrap();
+            let response = send_to(&transport, addr).await.unwrap();
+            assert_eq!(response.status(), status);
+            if status == 429 {
+                assert_eq!(response.headers()["retry-after"], "1");
+            }
+            assert_eq!(&response.body()[..], b"busy");
+            assert_eq!(counters.requests(), 1, "retries are the client's");
+        }
     })
     .await;
 }
 
 #[tokio::test]
-async fn retry_after_beyond_max_delay_returns_the_response() {
-    bounded(async {
-        let (addr, counters) =
-            serve(|_, _| async { respond(429, "slow down", &[("retry-after", "120")]) }).await;
-        let transport = retrying(fast_retries());
-        let started = Instant::now();
-        let response = send_to(&transport, addr).await.unwrap();
-        assert_eq!(response.status(), 429);
-        assert_eq!(response.headers()["retry-after"], "120");
-        assert_eq!(counters.requests(), 1);
-        assert!(started.elapsed() < Duration::from_secs(1));
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn service_unavailable_is_retried_with_backoff_until_attempts_run_out() {
-    bounded(async {
-        let (addr, counters) = serve(|_, _| async { respond(503, "<html>down</html>", &[]) }).await;
-        let transport = retrying(fast_retries().with_max_attempts(3));
-        let response = send_to(&transport, addr).await.unwrap();
-        assert_eq!(response.status(), 503);
-        assert_eq!(response.extensions().get::<Attempts>(), Some(&Attempts(3)));
-        assert_eq!(counters.requests(), 3);
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn connection_refused_is_retried_then_fails_with_connect() {
+async fn connection_refused_is_a_connect_error() {
     bounded(async {
         let port = closed_port();
-        let transport = retrying(fast_retries().with_max_attempts(3));
-        let started = Instant::now();
+        let transport = HyperTransport::new().unwrap();
         let err = transport
             .send(post(&format!("http://127.0.0.1:{port}/x")))
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
-        assert!(err.is_connect());
-        assert_eq!(err.attempts(), 3);
-        // Two waits: 10-20 ms, then 20-40 ms.
-        assert!(
-            started.elapsed() >= Duration::from_millis(30),
-            "{:?}",
-            started.elapsed()
-        );
         assert!(
             err.message().contains(&format!("127.0.0.1:{port}")),
             "{err}"
         );
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn retries_stop_at_the_time_budget() {
-    bounded(async {
-        let port = closed_port();
-        let transport = HyperTransport::builder()
-            .retry_policy(
-                RetryPolicy::default()
-                    .with_max_attempts(100)
-                    .with_initial_delay(Duration::from_millis(100))
-                    .with_max_elapsed(Duration::from_millis(400)),
-            )
-            .build()
-            .unwrap();
-        let started = Instant::now();
-        let err = transport
-            .send(post(&format!("http://127.0.0.1:{port}/x")))
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Connect);
-        assert!(
-            err.attempts() >= 2 && err.attempts() < 10,
-            "{}",
-            err.attempts()
-        );
-        assert!(
-            started.elapsed() <= Duration::from_millis(900),
-            "{:?}",
-            started.elapsed()
-        );
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn internal_server_error_is_not_retried() {
-    bounded(async {
-        let (addr, counters) =
-            serve(|_, _| async { respond(500, r#"{"error_type":"internal_server_error"}"#, &[]) })
-                .await;
-        let transport = retrying(fast_retries());
-        let response = send_to(&transport, addr).await.unwrap();
-        assert_eq!(response.status(), 500);
-        assert_eq!(counters.requests(), 1);
-        assert_eq!(response.extensions().get::<Attempts>(), Some(&Attempts(1)));
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn retry_after_send_is_opt_in() {
-    bounded(async {
-        let (addr, counters) = serve_failing_once(500, "oops", &[]).await;
-        let transport = retrying(fast_retries().with_retry_after_send(true));
-        let response = send_to(&transport, addr).await.unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(counters.requests(), 2);
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn retries_can_be_turned_off() {
-    bounded(async {
-        let (addr, counters) = serve(|_, _| async { respond(503, "", &[]) }).await;
-        let transport = retrying(RetryPolicy::none());
-        let response = send_to(&transport, addr).await.unwrap();
-        assert_eq!(response.status(), 503);
-        assert_eq!(counters.requests(), 1);
     })
     .await;
 }
@@ -364,7 +227,6 @@ async fn plain_http_to_a_remote_host_is_refused_before_any_lookup() {
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Refused, "{err}");
-        assert_eq!(err.attempts(), 0, "no attempt was started");
         assert!(started.elapsed() < Duration::from_secs(1));
         assert!(err.message().contains("http://example.com"), "{err}");
         assert!(err.message().contains("allow_insecure_http"), "{err}");
@@ -446,7 +308,6 @@ async fn connect_timeout_is_a_connect_error() {
         }
         let transport = HyperTransport::builder()
             .connect_timeout(Duration::from_millis(200))
-            .retry_policy(RetryPolicy::none())
             .build()
             .unwrap();
         let started = Instant::now();
@@ -463,16 +324,6 @@ async fn connect_timeout_is_a_connect_error() {
         }
     })
     .await;
-}
-
-fn self_signed() -> (Vec<u8>, Vec<u8>) {
-    let certified =
-        rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-            .unwrap();
-    (
-        certified.cert.der().to_vec(),
-        certified.signing_key.serialize_der(),
-    )
 }
 
 #[tokio::test]
@@ -524,22 +375,21 @@ async fn tls_http1_server_gets_http1_with_keep_alive() {
 }
 
 #[tokio::test]
-async fn untrusted_certificate_is_a_connect_error_not_retried() {
+async fn untrusted_certificate_is_a_tls_error() {
     bounded(async {
         let (cert, key) = self_signed();
         let (addr, counters) = serve_tls(cert, key, &[b"http/1.1"]).await;
-        let transport = retrying(fast_retries());
+        let transport = HyperTransport::new().unwrap();
         let err = transport
             .send(post(&format!("https://localhost:{}/x", addr.port())))
             .await
             .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+        assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
         assert!(err.message().contains("TLS"), "{err}");
         assert!(
             err.message().to_lowercase().contains("certificate"),
             "{err}"
         );
-        assert_eq!(err.attempts(), 1, "a bad certificate is not retried");
         assert_eq!(counters.requests(), 0);
     })
     .await;
@@ -578,15 +428,10 @@ async fn huge_settings_do_not_overflow() {
             .timeout(Duration::MAX)
             .connect_timeout(Duration::MAX)
             .pool_idle_timeout(Duration::MAX)
-            .retry_policy(
-                RetryPolicy::default()
-                    .with_max_attempts(u32::MAX)
-                    .with_initial_delay(Duration::from_millis(1))
-                    .with_max_delay(Duration::MAX)
-                    .with_max_elapsed(Duration::MAX),
-            )
             .build()
             .unwrap();
+        let response = send_to(&transport, addr).await.unwrap();
+        assert_eq!(response.status(), 503);
         let response = send_to(&transport, addr).await.unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(counters.requests(), 2);
@@ -602,4 +447,72 @@ fn building_needs_no_runtime() {
     let debug = format!("{transport:?}");
     assert!(debug.contains("HyperTransport"));
     let _ = Bytes::new();
+}
+
+#[tokio::test]
+async fn connect_timeout_covers_a_tls_handshake_that_never_answers() {
+    bounded(async {
+        // Accepts TCP connections and never says a word.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let transport = HyperTransport::builder()
+            .connect_timeout(Duration::from_millis(300))
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let err = transport
+            .send(post(&format!("https://localhost:{}/x", addr.port())))
+            .await
+            .unwrap_err();
+        let elapsed = started.elapsed();
+        assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+        assert!(err.message().contains("timed out"), "{err}");
+        assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn idle_connections_per_host_are_capped_by_default() {
+    bounded(async {
+        // Every call of a burst waits for all 150 to arrive: each holds its own connection.
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(150));
+        let (addr, counters) = serve(move |_, _| {
+            let barrier = barrier.clone();
+            async move {
+                barrier.wait().await;
+                respond(200, "{}", &[])
+            }
+        })
+        .await;
+        let transport = HyperTransport::new().unwrap();
+        // 150 calls at once open 150 connections; only the cap (100) stays pooled, so a
+        // second burst of 150 must open at least 50 new ones.
+        for _ in 0..2 {
+            let calls: Vec<_> = (0..150)
+                .map(|_| {
+                    let transport = transport.clone();
+                    tokio::spawn(async move { send_to(&transport, addr).await.map(|_| ()) })
+                })
+                .collect();
+            for call in calls {
+                call.await.unwrap().unwrap();
+            }
+        }
+        assert_eq!(counters.requests(), 300);
+        assert!(
+            counters.connections() >= 150 + 150 - 100,
+            "{} connections",
+            counters.connections()
+        );
+    })
+    .await;
 }

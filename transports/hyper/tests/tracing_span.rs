@@ -6,7 +6,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use stytch_b2b_passwords_hyper::{HyperTransport, RetryPolicy};
+use stytch_b2b_passwords::{
+    AuthenticateRequest, HashType, MigrateRequest, PasswordsApi, PasswordsClient, RetryPolicy,
+};
+use stytch_b2b_passwords_hyper::HyperTransport;
 use support::*;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -88,7 +91,7 @@ impl Capture {
 }
 
 #[tokio::test]
-async fn one_span_per_call_with_its_fields_and_no_secrets() {
+async fn one_span_per_attempt_with_its_fields_and_no_secrets() {
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
     bounded(async {
@@ -104,47 +107,69 @@ async fn one_span_per_call_with_its_fields_and_no_secrets() {
             }
         })
         .await;
-        let transport = HyperTransport::builder()
-            .retry_policy(RetryPolicy::default().with_initial_delay(Duration::from_millis(10)))
-            .build()
-            .unwrap();
-        transport
-            .send_as("passwords.authenticate", post(&format!("http://{addr}/x")))
+        // Through the client, which retries the 503: one span per attempt.
+        let client = |base: String| {
+            PasswordsClient::builder("secret-user", "secret-password")
+                .base_url(base)
+                .transport(HyperTransport::new().unwrap())
+                .retry_policy(
+                    RetryPolicy::default().with_initial_backoff(Duration::from_millis(10)),
+                )
+                .build()
+                .unwrap()
+        };
+        client(format!("http://{addr}"))
+            .authenticate(AuthenticateRequest::new(
+                "org",
+                "ada@example.com",
+                "hunter2-secret",
+            ))
             .await
             .unwrap();
-        let err = transport
-            .send_as("passwords.migrate", post("http://example.com/x"))
+        let err = client("http://example.com".to_owned())
+            .migrate(MigrateRequest::new(
+                "ada@example.com",
+                "hunter2-secret",
+                HashType::Bcrypt,
+                "org",
+            ))
             .await
             .unwrap_err();
-        assert_eq!(err.attempts(), 0);
+        assert!(err.to_string().contains("refused"), "{err}");
     })
     .await;
 
     let spans = capture.names.lock().unwrap().clone();
     assert_eq!(
         spans,
-        ["span:stytch.http#1", "span:stytch.http#2"],
-        "one span per call"
+        [
+            "span:stytch.http#1",
+            "span:stytch.http#2",
+            "span:stytch.http#3"
+        ],
+        "one span per exchange"
     );
-    let first = "span:stytch.http#1";
-    assert_eq!(
-        capture.field(first, "operation"),
-        ["passwords.authenticate"]
+    let (first, second, third) = (
+        "span:stytch.http#1",
+        "span:stytch.http#2",
+        "span:stytch.http#3",
     );
-    assert_eq!(capture.field(first, "status"), ["200"]);
-    assert_eq!(capture.field(first, "request_id"), ["req-abc"]);
-    assert_eq!(capture.field(first, "attempts"), ["2"]);
-    let latency: f64 = capture.field(first, "latency_ms")[0].parse().unwrap();
-    assert!(latency > 0.0 && latency < 10_000.0, "{latency}");
-    assert!(capture.field(first, "error").is_empty());
-    let retry = capture.field("event:", "reason");
-    assert_eq!(retry, ["status 503"], "{}", capture.everything());
+    for span in [first, second] {
+        assert_eq!(capture.field(span, "operation"), ["passwords.authenticate"]);
+        let latency: f64 = capture.field(span, "latency_ms")[0].parse().unwrap();
+        assert!(latency > 0.0 && latency < 10_000.0, "{latency}");
+        assert!(capture.field(span, "error").is_empty());
+    }
+    assert_eq!(capture.field(first, "attempt"), ["1"]);
+    assert_eq!(capture.field(first, "status"), ["503"]);
+    assert_eq!(capture.field(second, "attempt"), ["2"]);
+    assert_eq!(capture.field(second, "status"), ["200"]);
+    assert_eq!(capture.field(second, "request_id"), ["req-abc"]);
 
-    let second = "span:stytch.http#2";
-    assert_eq!(capture.field(second, "operation"), ["passwords.migrate"]);
-    assert_eq!(capture.field(second, "error"), ["refused"]);
-    assert_eq!(capture.field(second, "attempts"), ["0"]);
-    assert!(capture.field(second, "status").is_empty());
+    assert_eq!(capture.field(third, "operation"), ["passwords.migrate"]);
+    assert_eq!(capture.field(third, "error"), ["refused"]);
+    assert_eq!(capture.field(third, "attempt"), ["1"]);
+    assert!(capture.field(third, "status").is_empty());
 
     let everything = capture.everything();
     for secret in [

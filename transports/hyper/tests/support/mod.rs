@@ -251,3 +251,28 @@ pub async fn serve_tls(cert: Vec<u8>, key: Vec<u8>, alpn: &[&[u8]]) -> (SocketAd
     });
     (addr, counters)
 }
+
+/// A self-signed certificate for `localhost` and its key, DER-encoded.
+pub fn self_signed() -> (Vec<u8>, Vec<u8>) {
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+            .unwrap();
+    (
+        certified.cert.der().to_vec(),
+        certified.signing_key.serialize_der(),
+    )
+}
+
+/// A server that announces a 1,000-byte body, sends a few bytes of it and closes the
+/// connection: the response is cut after the request may have been acted on.
+pub async fn serve_cut_mid_body() -> (SocketAddr, Arc<Counters>) {
+    serve_raw(|mut s| async move {
+        write(
+            &mut s,
+            b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n{\"member\":",
+        )
+        .await;
+        // Dropping the socket closes the connection mid-body.
+    })
+    .await
+}
