@@ -12,7 +12,7 @@ use crate::options::CallOptions;
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::secret::Secret;
 use crate::transport::{HttpResponse, HttpTransport};
-use crate::wire::{build_request, parse_response, parse_response_for, Endpoint, SentValues};
+use crate::wire::{build_request, parse_response_lazy, Endpoint, SentValues};
 
 /// The B2B Passwords client. Cheap to clone: clones share the configuration, the transport (and
 /// so its connection pool) and the retry budget.
@@ -133,37 +133,29 @@ impl PasswordsClient {
 
     /// Sends any endpoint's request: build (pure), send (the transport, under the retry
     /// policy), parse (pure). An error made from the response never shows a value the request
-    /// carried.
+    /// carried: on the error paths only, the request is built once more to know those values,
+    /// so a successful call keeps none of them.
     pub async fn call<E: Endpoint + Sync>(&self, request: &E) -> Result<E::Response> {
-        let mut sent = None;
-        let http_response = self.send(request, &mut sent).await?;
-        match &sent {
-            Some(sent) => parse_response_for::<E>(sent, http_response),
-            None => parse_response::<E>(http_response),
-        }
+        let http_response = self.send(request).await?;
+        let config = &*self.config;
+        let sent = || {
+            build_request(config, request)
+                .ok()
+                .map(|r| SentValues::of(&r))
+        };
+        parse_response_lazy::<E>(http_response, &sent)
     }
 
     /// The attempts of one call. A retry builds its request again rather than keeping a copy
-    /// of the first: the usual call, sent once, pays for nothing it does not use. `sent` gets
-    /// what the first attempt carried, for the error paths.
-    async fn send<E: Endpoint + Sync>(
-        &self,
-        request: &E,
-        sent: &mut Option<SentValues>,
-    ) -> Result<HttpResponse> {
+    /// of the first: the usual call, sent once, pays for nothing it does not use.
+    async fn send<E: Endpoint + Sync>(&self, request: &E) -> Result<HttpResponse> {
         let config = &*self.config;
         call::send(
             &*self.transport,
             &self.policy,
             self.options.as_deref(),
             E::READ_ONLY,
-            &mut || {
-                let http_request = build_request(config, request)?;
-                if sent.is_none() {
-                    *sent = Some(SentValues::of(&http_request));
-                }
-                Ok(http_request)
-            },
+            &mut || build_request(config, request),
         )
         .await
     }

@@ -146,7 +146,7 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
 /// assert_eq!(err.request_id(), Some("req-1"));
 /// ```
 pub fn parse_response<E: Endpoint>(response: HttpResponse) -> Result<E::Response> {
-    parse::<E>(response, None)
+    parse::<E>(response, &|| None)
 }
 
 /// [`parse_response`] for the answer to a request that carried `sent`: every value of it is
@@ -171,12 +171,25 @@ pub fn parse_response_for<E: Endpoint>(
     sent: &SentValues,
     response: HttpResponse,
 ) -> Result<E::Response> {
-    parse::<E>(response, Some(sent))
+    parse::<E>(response, &|| Some(sent.clone()))
+}
+
+/// [`parse_response_for`] where what the request carried is made only if an error needs it:
+/// `sent` is called on the error paths alone, so a successful call pays nothing for it (the
+/// client rebuilds the request there rather than keep its values through every call).
+pub(crate) fn parse_response_lazy<E: Endpoint>(
+    response: HttpResponse,
+    sent: &dyn Fn() -> Option<SentValues>,
+) -> Result<E::Response> {
+    parse::<E>(response, sent)
 }
 
 /// Decodes, then checks on the typed value that the fields that identify the outcome are there:
 /// no second pass over the body, no allocation on success.
-fn parse<E: Endpoint>(response: HttpResponse, sent: Option<&SentValues>) -> Result<E::Response> {
+fn parse<E: Endpoint>(
+    response: HttpResponse,
+    sent: &dyn Fn() -> Option<SentValues>,
+) -> Result<E::Response> {
     let status = response.status();
     let attempts = attempts_of(&response);
     let value = decode(E::OPERATION, response, sent)?;
@@ -195,14 +208,14 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
     operation: &'static str,
     response: HttpResponse,
 ) -> Result<T> {
-    decode(operation, response, None)
+    decode(operation, response, &|| None)
 }
 
 // The error paths are out of line (`#[cold]`): the success path is what every call runs.
 fn decode<T: DeserializeOwned>(
     operation: &'static str,
     response: HttpResponse,
-    sent: Option<&SentValues>,
+    sent: &dyn Fn() -> Option<SentValues>,
 ) -> Result<T> {
     let status = response.status();
     if !status.is_success() {
@@ -226,12 +239,12 @@ fn decode_error(
     status: StatusCode,
     body: &[u8],
     e: &serde_json::Error,
-    sent: Option<&SentValues>,
+    sent: &dyn Fn() -> Option<SentValues>,
 ) -> Error {
     // serde_json says where it stopped; the path to that spot names the failing field.
     let mut path = json_path::path_at(body, json_path::offset_of(body, e.line(), e.column()));
-    if let Some(sent) = sent {
-        Needles::of(sent).clean(&mut path);
+    if let Some(sent) = sent() {
+        Needles::of(&sent).clean(&mut path);
     }
     let message = redact_values(&e.to_string());
     Error::Decode(Box::new(DecodeError {
@@ -257,8 +270,8 @@ fn missing_field_error(operation: &'static str, status: StatusCode, field: &'sta
 /// Maps a non-2xx response: a Stytch error body becomes [`Error::Api`], anything else
 /// [`Error::Http`] with a capped excerpt; both cleaned of what the request carried.
 #[cold]
-fn error_from(status: StatusCode, body: &[u8], sent: Option<&SentValues>) -> Error {
-    let needles = sent.map(Needles::of);
+fn error_from(status: StatusCode, body: &[u8], sent: &dyn Fn() -> Option<SentValues>) -> Error {
+    let needles = sent().as_ref().map(Needles::of);
     if let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) {
         if let Some(mut api) = parsed.into_api_error(status) {
             if let Some(needles) = &needles {
