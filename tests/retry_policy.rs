@@ -74,8 +74,12 @@ impl HttpTransport for Scripted {
                 if let Some(seconds) = retry_after {
                     response = response.header("retry-after", seconds);
                 }
+                // One success body for both operations the tests call: what a strength check
+                // answers, and what identifies an authentication that still needs MFA.
                 let body: &[u8] = if status == 200 {
-                    br#"{"request_id":"r-1","score":4,"valid_password":true}"#
+                    br#"{"request_id":"r-1","score":4,"valid_password":true,
+                        "member_id":"member-1","organization_id":"organization-1",
+                        "member_authenticated":false,"intermediate_session_token":"ist-1"}"#
                 } else {
                     b""
                 };
