@@ -101,7 +101,8 @@ async fn one_span_per_attempt_with_its_fields_and_no_secrets() {
             } else {
                 respond(
                     200,
-                    r#"{"session_token":"tok-secret"}"#,
+                    r#"{"request_id":"req-abc","member_id":"member-1","organization_id":"organization-1",
+                        "member_authenticated":false,"intermediate_session_token":"tok-secret"}"#,
                     &[("request-id", "req-abc")],
                 )
             }
