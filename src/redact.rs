@@ -53,12 +53,23 @@ impl std::fmt::Debug for SentValues {
     }
 }
 
+/// The password part of a Basic credential (`base64(id:secret)`), if it decodes.
+fn basic_secret(credential: &str) -> Option<String> {
+    use base64::Engine as _;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(credential.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    text.split_once(':').map(|(_, secret)| secret.to_owned())
+}
+
 /// The texts to remove, longest first (so a value that contains another goes whole).
 pub(crate) struct Needles(Vec<String>);
 
 impl Needles {
     /// Every string in the request body (as sent, and JSON-escaped as it appears in the body),
-    /// and every credential header (whole, and the credential after `Basic `).
+    /// and every credential header (whole, the credential after `Basic `, and the secret that
+    /// credential encodes).
     pub(crate) fn of(sent: &SentValues) -> Self {
         let mut needles = Vec::new();
         if let Ok(body) = serde_json::from_slice::<serde_json::Value>(&sent.body) {
@@ -69,6 +80,10 @@ impl Needles {
                 needles.push(text.to_owned());
                 if let Some(credential) = text.strip_prefix("Basic ") {
                     needles.push(credential.to_owned());
+                    // And the project secret itself, which a page may echo decoded.
+                    if let Some(secret) = basic_secret(credential) {
+                        needles.push(secret);
+                    }
                 }
             }
         }

@@ -201,14 +201,16 @@ fn parse<E: Endpoint>(
     }
 }
 
-/// [`parse_response`] for a body type without an [`Endpoint`]: a 2xx body decodes as `T`, any
-/// other status maps to [`Error::Api`] or [`Error::Http`]; `operation` names the call in errors.
+/// [`parse_response_for`] for a body type without an [`Endpoint`]: a 2xx body decodes as `T`,
+/// any other status maps to [`Error::Api`] or [`Error::Http`], cleaned of what the request
+/// carried (`sent`); `operation` names the call in errors.
 #[cfg(feature = "jwt")]
 pub(crate) fn parse_json<T: DeserializeOwned>(
     operation: &'static str,
+    sent: &SentValues,
     response: HttpResponse,
 ) -> Result<T> {
-    decode(operation, response, &|| None)
+    decode(operation, response, &|| Some(sent.clone()))
 }
 
 // The error paths are out of line (`#[cold]`): the success path is what every call runs.

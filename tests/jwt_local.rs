@@ -1044,6 +1044,31 @@ async fn transport_failures_and_bad_bodies_are_jwks_fetch_errors() {
 }
 
 #[tokio::test]
+async fn a_jwks_error_page_that_echoes_the_credentials_does_not_show_them() {
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{PROJECT}:{SECRET}"));
+    // A proxy's page that echoes the request's headers, as some do.
+    let page: &'static str =
+        format!("<pre>Authorization: Basic {basic}\nsecret={SECRET}</pre>").leak();
+    let fx = Fixture::new();
+    fx.serve(Reply::Status(502, page));
+    let err = fx.reject(&sign(&claims(fx.now()))).await;
+    let JwtError::JwksFetch(inner) = &err else {
+        panic!("{err:?}");
+    };
+    let Error::Http(http) = &**inner else {
+        panic!("{inner:?}");
+    };
+    assert!(
+        !http.body_excerpt().contains(SECRET),
+        "{}",
+        http.body_excerpt()
+    );
+    assert!(!http.body_excerpt().contains(&basic));
+    assert!(http.body_excerpt().contains("<redacted>"));
+}
+
+#[tokio::test]
 async fn stale_keys_keep_working_while_a_refresh_fails() {
     let fx = Fixture::new();
     fx.verify(&sign(&claims(fx.now()))).await.unwrap();

@@ -18,7 +18,7 @@ use super::verified::VerifiedTokens;
 use crate::config::Config;
 use crate::error::{Error, ValidationError, ValidationProblem};
 use crate::transport::{HttpRequest, HttpTransport, Operation};
-use crate::wire::parse_json;
+use crate::wire::{parse_json, SentValues};
 
 /// The operation name put on the JWKS request, as an [`Operation`] extension.
 pub const JWKS_OPERATION: &str = "sessions.jwks";
@@ -388,9 +388,11 @@ pub(crate) fn jwks_request(config: &Config) -> Result<HttpRequest, Error> {
 
 async fn fetch_jwks(config: &Config, transport: &dyn HttpTransport) -> Result<KeySet, Error> {
     let request = jwks_request(config)?;
+    // It carries the project's credentials: an error page that echoes them must not show them.
+    let sent = SentValues::of(&request);
     let response = transport.send(request).await?;
     // Read like every other call's response, so error statuses map exactly the same way.
-    let body = parse_json::<JwksBody>(JWKS_OPERATION, response)?;
+    let body = parse_json::<JwksBody>(JWKS_OPERATION, &sent, response)?;
     Ok(key_set(body))
 }
 
