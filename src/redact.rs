@@ -204,18 +204,18 @@ mod tests {
         let needles = Needles::of(&sent(
             r#"{"password":"pa\"ss-word","nested":{"list":["tok-123456"]},"n":12345,"locale":"en"}"#,
             &[
-                ("authorization", "Basic cHJvamVjdDpzZWNyZXQ="),
+                ("authorization", "Basic cHJvamVjdC0xOnMzY3IzdC12YWx1ZQ=="),
                 ("x-stytch-member-session", "member-tok-1"),
                 ("user-agent", "ua-not-a-secret"),
             ],
         ));
         let mut text = String::from(
-            r#"echo: pa"ss-word / "pa\"ss-word" / tok-123456 / cHJvamVjdDpzZWNyZXQ= / member-tok-1 / 12345 / en / ua-not-a-secret"#,
+            r#"echo: pa"ss-word / "pa\"ss-word" / tok-123456 / cHJvamVjdC0xOnMzY3IzdC12YWx1ZQ== / member-tok-1 / 12345 / en / ua-not-a-secret / s3cr3t-value"#,
         );
         needles.clean(&mut text);
         assert_eq!(
             text,
-            "echo: <redacted> / \"<redacted>\" / <redacted> / <redacted> / <redacted> / 12345 / en / ua-not-a-secret"
+            "echo: <redacted> / \"<redacted>\" / <redacted> / <redacted> / <redacted> / 12345 / en / ua-not-a-secret / <redacted>"
         );
     }
 
