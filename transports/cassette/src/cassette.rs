@@ -137,7 +137,7 @@ pub(crate) fn headers_to_json(headers: &http::HeaderMap, scrubber: &mut Scrubber
     for (name, value) in headers {
         let text = String::from_utf8_lossy(value.as_bytes());
         let text = if crate::scrub::is_secret_header(name.as_str()) {
-            scrubber.placeholder(name.as_str(), &text)
+            scrubber.learn(name.as_str(), &text)
         } else {
             scrubber.scrub_text(&text)
         };

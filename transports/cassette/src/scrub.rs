@@ -69,7 +69,8 @@ pub(crate) struct Scrubber {
 }
 
 impl Scrubber {
-    /// Records `value` as a secret first seen as `name`, and returns its placeholder.
+    /// Records `value` as a secret first seen as `name`, and returns its placeholder: the one it
+    /// already has if it was seen before, under whatever name.
     pub(crate) fn learn(&mut self, name: &str, value: &str) -> String {
         if value.is_empty() || is_placeholder(value) {
             return value.to_owned();
@@ -122,11 +123,6 @@ impl Scrubber {
         self.learn(&name, value);
     }
 
-    /// The placeholder of a value learnt before; for a value never seen, a new one.
-    pub(crate) fn placeholder(&mut self, name: &str, value: &str) -> String {
-        self.learn(name, value)
-    }
-
     /// Replaces every secret field's value by its placeholder and every known secret inside
     /// other strings, at any depth.
     pub(crate) fn scrub_json(&mut self, value: &mut Value) {
@@ -134,7 +130,7 @@ impl Scrubber {
             Value::Object(map) => {
                 for (k, v) in map.iter_mut() {
                     match v {
-                        Value::String(s) if is_secret_field(k) => *s = self.placeholder(k, s),
+                        Value::String(s) if is_secret_field(k) => *s = self.learn(k, s),
                         _ => self.scrub_json(v),
                     }
                 }
@@ -210,7 +206,7 @@ mod tests {
         // The same token sent as a header keeps the name it got in the body.
         s.learn_header("X-Stytch-Member-Session", "tok-AAAA-1111");
         assert_eq!(
-            s.placeholder("x-stytch-member-session", "tok-AAAA-1111"),
+            s.learn("x-stytch-member-session", "tok-AAAA-1111"),
             "<secret:session_token:1>"
         );
     }
