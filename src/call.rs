@@ -40,7 +40,8 @@ pub(crate) fn default_timer() -> Option<Arc<dyn Timer>> {
 }
 
 /// Sends the request `build` makes (again, for each attempt) through `transport` under
-/// `policy` and `options`, and returns the response that ends the call.
+/// `policy` and `options`, and returns the response that ends the call with the number of
+/// attempts made (an error carries it too).
 ///
 /// `read_only` says the operation changes nothing, so a failure after the request may have
 /// reached the server is safe to retry too.
@@ -50,7 +51,7 @@ pub(crate) async fn send(
     options: Option<&CallOptions>,
     read_only: bool,
     build: &mut (dyn FnMut() -> Result<HttpRequest> + Send),
-) -> Result<HttpResponse> {
+) -> Result<(HttpResponse, u32)> {
     let retry = options
         .and_then(|o| o.retry.as_ref())
         .unwrap_or(&policy.retry);
@@ -66,27 +67,26 @@ pub(crate) async fn send(
     let mut spent = 0;
     loop {
         attempt += 1;
-        let mut request = build()?;
-        request.extensions_mut().insert(Attempts(attempt));
-        if let Some(options) = options {
-            for (name, value) in &options.headers {
-                request.headers_mut().insert(name, value.clone());
+        // The request lives in this block only: once handed to the transport, the future keeps
+        // no room for it while the exchange runs.
+        let sending = {
+            let mut request = build()?;
+            request.extensions_mut().insert(Attempts(attempt));
+            if let Some(options) = options {
+                for (name, value) in &options.headers {
+                    request.headers_mut().insert(name, value.clone());
+                }
             }
-        }
+            transport.send(request)
+        };
         // `outcome` lives in this block only, so the future keeps no room for it while waiting.
         let sleep = {
             let outcome = match (timer, deadline) {
                 // Boxed: only calls with a deadline pay for its room.
                 (Some(timer), Some(deadline)) => {
-                    Box::pin(within_deadline(
-                        transport.send(request),
-                        timer,
-                        deadline,
-                        options,
-                    ))
-                    .await
+                    Box::pin(within_deadline(sending, timer, deadline, options)).await
                 }
-                _ => transport.send(request).await,
+                _ => sending.await,
             };
             let failure = match &outcome {
                 Ok(response) => Failure::Status(response.status()),
@@ -117,12 +117,11 @@ pub(crate) async fn send(
                 Some(sleep) => sleep,
                 None => {
                     return match outcome {
-                        Ok(mut response) => {
+                        Ok(response) => {
                             if succeeded {
                                 policy.budget.deposit(spent);
                             }
-                            response.extensions_mut().insert(Attempts(attempt));
-                            Ok(response)
+                            Ok((response, attempt))
                         }
                         Err(error) => Err(error.with_attempts(attempt).into()),
                     };

@@ -1,18 +1,23 @@
 //! `PasswordsClient`: the `PasswordsApi` port implemented over any `HttpTransport`.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
+
+use http::StatusCode;
+use tracing::field::{display, Empty};
+use tracing::{Instrument as _, Span};
 
 use crate::api::PasswordsApi;
 use crate::call::{self, CallPolicy};
 use crate::config::{ClientBuilder, Config};
 use crate::endpoints::*;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::options::CallOptions;
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::secret::Secret;
 use crate::transport::{HttpResponse, HttpTransport};
-use crate::wire::{build_request, parse_response_lazy, Endpoint, SentValues};
+use crate::wire::{build_request, parse_response_lazy, Endpoint, EndpointResponse, SentValues};
 
 /// The B2B Passwords client. Cheap to clone: clones share the configuration, the transport (and
 /// so its connection pool) and the retry budget.
@@ -135,20 +140,54 @@ impl PasswordsClient {
     /// policy), parse (pure). An error made from the response never shows a value the request
     /// carried: on the error paths only, the request is built once more to know those values,
     /// so a successful call keeps none of them.
-    pub async fn call<E: Endpoint + Sync>(&self, request: &E) -> Result<E::Response> {
-        let http_response = self.send(request).await?;
-        let config = &*self.config;
-        let sent = || {
-            build_request(config, request)
-                .ok()
-                .map(|r| SentValues::of(&r))
-        };
-        parse_response_lazy::<E>(http_response, &sent)
+    ///
+    /// The call runs in a tracing span `stytch.call` (target `stytch_b2b_passwords`, level
+    /// `INFO`) with the fields `operation`, then, when it ends, `attempts`, `status` (of the last
+    /// response, if one came), `request_id` and `error` (the API's `error_type`, the transport
+    /// failure's kind, or `http`, `decode`, `validation`, `config`). A transport's own spans,
+    /// one per attempt, open inside it. No header, body or secret is recorded.
+    pub fn call<'a, E: Endpoint + Sync>(
+        &'a self,
+        request: &'a E,
+    ) -> impl Future<Output = Result<E::Response>> + 'a {
+        let span = tracing::info_span!(
+            target: "stytch_b2b_passwords",
+            "stytch.call",
+            operation = E::OPERATION,
+            attempts = Empty,
+            status = Empty,
+            request_id = Empty,
+            error = Empty,
+        );
+        let recorded = span.clone();
+        // Instrumented rather than awaited in an `async fn`, which would keep a second copy of
+        // the span in the boxed per-call future (docs/PERFORMANCE.md).
+        async move {
+            let (result, status) = match self.send(request).await {
+                Ok((http_response, attempts)) => {
+                    let config = &*self.config;
+                    let sent = || {
+                        build_request(config, request)
+                            .ok()
+                            .map(|r| SentValues::of(&r))
+                    };
+                    let status = http_response.status();
+                    (
+                        parse_response_lazy::<E>(http_response, attempts, &sent),
+                        Some(status),
+                    )
+                }
+                Err(error) => (Err(error), None),
+            };
+            record_end(&recorded, &result, status);
+            result
+        }
+        .instrument(span)
     }
 
     /// The attempts of one call. A retry builds its request again rather than keeping a copy
     /// of the first: the usual call, sent once, pays for nothing it does not use.
-    async fn send<E: Endpoint + Sync>(&self, request: &E) -> Result<HttpResponse> {
+    async fn send<E: Endpoint + Sync>(&self, request: &E) -> Result<(HttpResponse, u32)> {
         let config = &*self.config;
         call::send(
             &*self.transport,
@@ -158,6 +197,40 @@ impl PasswordsClient {
             &mut || build_request(config, request),
         )
         .await
+    }
+}
+
+/// Records how a call ended in its `stytch.call` span.
+fn record_end<R: EndpointResponse>(span: &Span, result: &Result<R>, status: Option<StatusCode>) {
+    if span.is_disabled() {
+        return;
+    }
+    let (attempts, request_id, status) = match result {
+        Ok(response) => (response.attempts(), Some(response.request_id()), status),
+        Err(error) => (
+            error.attempts(),
+            error.request_id(),
+            error.status().or(status),
+        ),
+    };
+    span.record("attempts", attempts);
+    if let Some(status) = status {
+        span.record("status", status.as_u16());
+    }
+    if let Some(id) = request_id.filter(|id| !id.is_empty()) {
+        span.record("request_id", id);
+    }
+    if let Err(error) = result {
+        match error {
+            Error::Api(api) => span.record("error", api.error_type.as_str()),
+            Error::Transport(transport) => span.record("error", display(transport.kind())),
+            Error::Http(_) => span.record("error", "http"),
+            Error::Decode(_) => span.record("error", "decode"),
+            Error::Validation(_) => span.record("error", "validation"),
+            Error::Config(_) => span.record("error", "config"),
+            #[cfg(feature = "jwt")]
+            Error::Jwt(_) => span.record("error", "jwt"),
+        };
     }
 }
 

@@ -127,7 +127,7 @@ pub use transport::hyper::HyperTransport;
 #[cfg(feature = "mock")]
 pub use transport::MockHttpTransport;
 pub use transport::{HttpTransport, TransportError, TransportErrorKind};
-pub use wire::MemberAuth;
+pub use wire::{EndpointResponse, MemberAuth};
 
 /// Short name for [`PasswordsClient`].
 pub type Client = PasswordsClient;

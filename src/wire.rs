@@ -37,7 +37,7 @@ pub const MEMBER_SESSION_JWT_HEADER: &str = "x-stytch-member-sessionjwt";
 /// generic over it, so each endpoint is one `impl` of a few lines.
 pub trait Endpoint: Serialize {
     /// The success body.
-    type Response: DeserializeOwned;
+    type Response: EndpointResponse;
     /// The operation name, such as `passwords.authenticate`.
     const OPERATION: &'static str;
     /// The path after the base URL, such as `/v1/b2b/passwords/authenticate`.
@@ -65,6 +65,33 @@ pub trait Endpoint: Serialize {
         let _ = response;
         None
     }
+}
+
+/// What every endpoint's success body offers besides its own fields: Stytch's request id, and
+/// how many attempts the call took to get it.
+///
+/// ```
+/// use stytch_b2b_passwords::wire::{self, EndpointResponse};
+/// use stytch_b2b_passwords::{transport::Attempts, StrengthCheckRequest};
+///
+/// let mut response = http::Response::new(bytes::Bytes::from_static(
+///     br#"{"request_id":"req-1","valid_password":true,"score":4}"#,
+/// ));
+/// // What the client puts on the response that ended a call answered at the second attempt.
+/// response.extensions_mut().insert(Attempts(2));
+/// let parsed = wire::parse_response::<StrengthCheckRequest>(response).unwrap();
+/// assert_eq!((parsed.request_id(), parsed.attempts()), ("req-1", 2));
+/// ```
+pub trait EndpointResponse: DeserializeOwned {
+    /// Stytch's id for the request that succeeded. Quote it to Stytch support.
+    fn request_id(&self) -> &str;
+    /// How many attempts the call made, the one answered included: more than 1 when the client
+    /// retried. 0 on a value that did not come from a response (made by hand, say, or by
+    /// `Default`).
+    fn attempts(&self) -> u32;
+    /// Sets what [`attempts`](Self::attempts) returns: the client does it on every response, and
+    /// a fake of [`PasswordsApi`](crate::PasswordsApi) may too.
+    fn set_attempts(&mut self, attempts: u32);
 }
 
 /// Builds the `POST` for `request`: checks it, serializes it, and sets every header.
@@ -146,7 +173,8 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
 /// assert_eq!(err.request_id(), Some("req-1"));
 /// ```
 pub fn parse_response<E: Endpoint>(response: HttpResponse) -> Result<E::Response> {
-    parse::<E>(response, &|| None)
+    let attempts = attempts_of(&response);
+    parse::<E>(response, attempts, &|| None)
 }
 
 /// [`parse_response`] for the answer to a request that carried `sent`: every value of it is
@@ -171,30 +199,36 @@ pub fn parse_response_for<E: Endpoint>(
     sent: &SentValues,
     response: HttpResponse,
 ) -> Result<E::Response> {
-    parse::<E>(response, &|| Some(sent.clone()))
+    let attempts = attempts_of(&response);
+    parse::<E>(response, attempts, &|| Some(sent.clone()))
 }
 
-/// [`parse_response_for`] where what the request carried is made only if an error needs it:
-/// `sent` is called on the error paths alone, so a successful call pays nothing for it (the
+/// [`parse_response_for`] for the client, which knows the call's `attempts` (the response
+/// needs no [`Attempts`] extension) and makes what the request carried only if an error needs
+/// it: `sent` is called on the error paths alone, so a successful call pays nothing for it (the
 /// client rebuilds the request there rather than keep its values through every call).
 pub(crate) fn parse_response_lazy<E: Endpoint>(
     response: HttpResponse,
+    attempts: u32,
     sent: &dyn Fn() -> Option<SentValues>,
 ) -> Result<E::Response> {
-    parse::<E>(response, sent)
+    parse::<E>(response, attempts, sent)
 }
 
 /// Decodes, then checks on the typed value that the fields that identify the outcome are there:
 /// no second pass over the body, no allocation on success.
 fn parse<E: Endpoint>(
     response: HttpResponse,
+    attempts: u32,
     sent: &dyn Fn() -> Option<SentValues>,
 ) -> Result<E::Response> {
     let status = response.status();
-    let attempts = attempts_of(&response);
-    let value = decode(E::OPERATION, response, sent)?;
+    let mut value: E::Response = decode(E::OPERATION, response, attempts, sent)?;
     match E::missing_field(&value) {
-        None => Ok(value),
+        None => {
+            value.set_attempts(attempts);
+            Ok(value)
+        }
         Some(field) => {
             Err(missing_field_error(E::OPERATION, status, field).with_attempts(attempts))
         }
@@ -210,23 +244,26 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
     sent: &SentValues,
     response: HttpResponse,
 ) -> Result<T> {
-    decode(operation, response, &|| Some(sent.clone()))
+    let attempts = attempts_of(&response);
+    decode(operation, response, attempts, &|| Some(sent.clone()))
 }
 
 // The error paths are out of line (`#[cold]`): the success path is what every call runs.
 fn decode<T: DeserializeOwned>(
     operation: &'static str,
     response: HttpResponse,
+    attempts: u32,
     sent: &dyn Fn() -> Option<SentValues>,
 ) -> Result<T> {
     let status = response.status();
     if !status.is_success() {
-        return Err(error_from(status, response.body(), sent).with_attempts(attempts_of(&response)));
+        return Err(error_from(status, response.body(), sent).with_attempts(attempts));
     }
     match serde_json::from_slice(response.body()) {
         Ok(value) => Ok(value),
-        Err(e) => Err(decode_error(operation, status, response.body(), &e, sent)
-            .with_attempts(attempts_of(&response))),
+        Err(e) => {
+            Err(decode_error(operation, status, response.body(), &e, sent).with_attempts(attempts))
+        }
     }
 }
 

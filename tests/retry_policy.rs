@@ -124,8 +124,13 @@ async fn a_connect_failure_is_retried_for_any_operation() {
         OK,
     ]);
     let client = self::client(&transport, &timer, RetryPolicy::default());
-    client.authenticate(authenticate()).await.unwrap();
+    let response = client.authenticate(authenticate()).await.unwrap();
     assert_eq!(transport.attempt_numbers(), [1, 2, 3]);
+    assert_eq!(
+        response.attempts, 3,
+        "the success says which attempt it was"
+    );
+    assert_eq!(response.request_id(), "r-1");
     let sleeps = timer.sleeps();
     assert_eq!(sleeps.len(), 2);
     assert!(sleeps[0] <= Duration::from_millis(200), "{sleeps:?}");
@@ -181,8 +186,9 @@ async fn retry_after_is_honoured_up_to_its_cap() {
     let timer = FakeTimer::new();
     let transport = Scripted::new([Step::Status(429, Some("2")), OK]);
     let client = self::client(&transport, &timer, RetryPolicy::default());
-    client.authenticate(authenticate()).await.unwrap();
+    let response = client.authenticate(authenticate()).await.unwrap();
     assert_eq!(timer.sleeps(), [Duration::from_secs(2)]);
+    assert_eq!(response.attempts, 2);
 
     // Asked for more than the cap: the answer is returned at once.
     let timer = FakeTimer::new();
@@ -221,6 +227,22 @@ async fn failures_after_sending_are_retried_only_for_read_only_operations() {
             "{step:?}: strength_check changes nothing"
         );
     }
+}
+
+#[tokio::test]
+async fn a_first_answer_is_one_attempt_on_the_typed_response() {
+    let timer = FakeTimer::new();
+    let transport = Scripted::new([OK, OK]);
+    let client = self::client(&transport, &timer, RetryPolicy::default());
+    let checked = client.strength_check(strength_check()).await.unwrap();
+    let authenticated = client.authenticate(authenticate()).await.unwrap();
+    assert_eq!((checked.attempts, authenticated.attempts), (1, 1));
+    // Through the trait too, for code generic over the endpoint.
+    fn attempts<R: EndpointResponse>(response: &R) -> u32 {
+        response.attempts()
+    }
+    assert_eq!(attempts(&checked), 1);
+    assert_eq!(StrengthCheckResponse::default().attempts, 0, "made by hand");
 }
 
 #[tokio::test]

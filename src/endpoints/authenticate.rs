@@ -145,4 +145,8 @@ pub struct AuthenticateResponse {
     pub primary_required: Option<PrimaryRequired>,
     /// The device the call came from, when device fingerprinting is on.
     pub member_device: Option<DeviceInfo>,
+    /// How many attempts the call made, the one answered included: more than 1 when the
+    /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
+    #[serde(skip)]
+    pub attempts: u32,
 }

@@ -78,6 +78,10 @@ pub struct DiscoveryAuthenticateResponse {
     /// The HTTP status the API reported.
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
+    /// How many attempts the call made, the one answered included: more than 1 when the
+    /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
+    #[serde(skip)]
+    pub attempts: u32,
 }
 
 /// Request of `POST /v1/b2b/passwords/discovery/email/reset/start`.
@@ -167,6 +171,10 @@ pub struct DiscoveryEmailResetStartResponse {
     /// The HTTP status the API reported.
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
+    /// How many attempts the call made, the one answered included: more than 1 when the
+    /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
+    #[serde(skip)]
+    pub attempts: u32,
 }
 
 /// Request of `POST /v1/b2b/passwords/discovery/email/reset`.
@@ -234,4 +242,8 @@ pub struct DiscoveryEmailResetResponse {
     /// The HTTP status the API reported.
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
+    /// How many attempts the call made, the one answered included: more than 1 when the
+    /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
+    #[serde(skip)]
+    pub attempts: u32,
 }

@@ -111,6 +111,10 @@ pub struct EmailResetStartResponse {
     /// The HTTP status the API reported.
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
+    /// How many attempts the call made, the one answered included: more than 1 when the
+    /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
+    #[serde(skip)]
+    pub attempts: u32,
 }
 
 /// Request of `POST /v1/b2b/passwords/email/reset`: set a new password with an emailed token.
@@ -257,6 +261,10 @@ pub struct EmailResetResponse {
     pub primary_required: Option<PrimaryRequired>,
     /// The device the call came from.
     pub member_device: Option<DeviceInfo>,
+    /// How many attempts the call made, the one answered included: more than 1 when the
+    /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
+    #[serde(skip)]
+    pub attempts: u32,
 }
 
 /// Request of `POST /v1/b2b/passwords/email/require_reset`: make a Member reset their password
@@ -373,4 +381,8 @@ pub struct EmailRequireResetResponse {
     pub member: Option<Member>,
     /// The Organization.
     pub organization: Option<Organization>,
+    /// How many attempts the call made, the one answered included: more than 1 when the
+    /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
+    #[serde(skip)]
+    pub attempts: u32,
 }

@@ -142,4 +142,8 @@ pub struct ExistingPasswordResetResponse {
     pub primary_required: Option<PrimaryRequired>,
     /// The device the call came from.
     pub member_device: Option<DeviceInfo>,
+    /// How many attempts the call made, the one answered included: more than 1 when the
+    /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
+    #[serde(skip)]
+    pub attempts: u32,
 }

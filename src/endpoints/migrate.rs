@@ -191,4 +191,8 @@ pub struct MigrateResponse {
     /// The HTTP status the API reported.
     #[serde(deserialize_with = "nullable")]
     pub status_code: i32,
+    /// How many attempts the call made, the one answered included: more than 1 when the
+    /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
+    #[serde(skip)]
+    pub attempts: u32,
 }

@@ -20,7 +20,7 @@ pub use strength_check::*;
 use crate::error::{ValidationError, ValidationProblem};
 use crate::models::MemberSession;
 use crate::secret::Secret;
-use crate::wire::Endpoint;
+use crate::wire::{Endpoint, EndpointResponse};
 
 /// The path of every endpoint, for [`Config`](crate::Config) to build each URI once.
 pub(crate) const PATHS: [&str; 11] = [
@@ -151,3 +151,36 @@ pub(crate) use missing_login_field;
 
 /// A JSON object, as used for metadata and custom claims.
 pub type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+// The attempt count is the client's, kept beside the JSON's fields; the request id is the JSON's.
+macro_rules! endpoint_responses {
+    ($($response:ty),+ $(,)?) => {
+        $(
+            impl EndpointResponse for $response {
+                fn request_id(&self) -> &str {
+                    &self.request_id
+                }
+                fn attempts(&self) -> u32 {
+                    self.attempts
+                }
+                fn set_attempts(&mut self, attempts: u32) {
+                    self.attempts = attempts;
+                }
+            }
+        )+
+    };
+}
+
+endpoint_responses!(
+    AuthenticateResponse,
+    DiscoveryAuthenticateResponse,
+    DiscoveryEmailResetResponse,
+    DiscoveryEmailResetStartResponse,
+    EmailRequireResetResponse,
+    EmailResetResponse,
+    EmailResetStartResponse,
+    ExistingPasswordResetResponse,
+    MigrateResponse,
+    SessionsResetResponse,
+    StrengthCheckResponse,
+);

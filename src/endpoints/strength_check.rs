@@ -81,4 +81,8 @@ pub struct StrengthCheckResponse {
     pub luds_feedback: Option<LudsFeedback>,
     /// Feedback under the zxcvbn policy.
     pub zxcvbn_feedback: Option<ZxcvbnFeedback>,
+    /// How many attempts the call made, the one answered included: more than 1 when the
+    /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
+    #[serde(skip)]
+    pub attempts: u32,
 }

@@ -1,4 +1,6 @@
-//! The call's tracing span: its fields, and no secret in any of them.
+//! The tracing spans of a call through the client and this transport: the client's
+//! `stytch.call`, one `stytch.http` per attempt inside it, their fields, and no secret in any
+//! of them.
 
 mod support;
 
@@ -21,6 +23,8 @@ struct Capture {
     records: Arc<Mutex<Vec<(String, String, String)>>>,
     names: Arc<Mutex<Vec<String>>>,
     next: Arc<AtomicU64>,
+    /// The spans entered, innermost last (the test's runtime has one thread).
+    entered: Arc<Mutex<Vec<u64>>>,
 }
 
 struct Visitor<'a>(&'a Capture, String);
@@ -44,25 +48,30 @@ impl Visit for Visitor<'_> {
 
 impl Subscriber for Capture {
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        metadata.target().starts_with("stytch_b2b_passwords_hyper")
+        // The client's spans and this transport's.
+        metadata.target().starts_with("stytch_b2b_passwords")
     }
     fn new_span(&self, attrs: &Attributes<'_>) -> Id {
         let id = self.next.fetch_add(1, Ordering::SeqCst) + 1;
         let name = format!("span:{}#{id}", attrs.metadata().name());
         self.names.lock().unwrap().push(name.clone());
+        let parent = match attrs.parent() {
+            Some(parent) => Some(parent.into_u64()),
+            None if attrs.is_contextual() => self.entered.lock().unwrap().last().copied(),
+            None => None,
+        };
+        if let Some(parent) = parent {
+            let parent = self.name_of(parent);
+            self.records
+                .lock()
+                .unwrap()
+                .push((name.clone(), "parent".to_owned(), parent));
+        }
         attrs.record(&mut Visitor(self, name));
         Id::from_u64(id)
     }
     fn record(&self, span: &Id, values: &Record<'_>) {
-        let name = self
-            .names
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|n| n.ends_with(&format!("#{}", span.into_u64())))
-            .cloned()
-            .unwrap_or_default();
-        values.record(&mut Visitor(self, name));
+        values.record(&mut Visitor(self, self.name_of(span.into_u64())));
     }
     fn record_follows_from(&self, _: &Id, _: &Id) {}
     fn event(&self, event: &Event<'_>) {
@@ -71,11 +80,27 @@ impl Subscriber for Capture {
             format!("event:{}", event.metadata().name()),
         ));
     }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
+    fn enter(&self, span: &Id) {
+        self.entered.lock().unwrap().push(span.into_u64());
+    }
+    fn exit(&self, span: &Id) {
+        let mut entered = self.entered.lock().unwrap();
+        let innermost = entered.pop();
+        assert_eq!(innermost, Some(span.into_u64()), "spans exit in order");
+    }
 }
 
 impl Capture {
+    fn name_of(&self, id: u64) -> String {
+        self.names
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|n| n.ends_with(&format!("#{id}")))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     fn field(&self, span_prefix: &str, field: &str) -> Vec<String> {
         self.records
             .lock()
@@ -91,7 +116,7 @@ impl Capture {
 }
 
 #[tokio::test]
-async fn one_span_per_attempt_with_its_fields_and_no_secrets() {
+async fn one_call_span_around_one_span_per_attempt_with_their_fields_and_no_secrets() {
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
     bounded(async {
@@ -119,7 +144,7 @@ async fn one_span_per_attempt_with_its_fields_and_no_secrets() {
                 .build()
                 .unwrap()
         };
-        client(format!("http://{addr}"))
+        let response = client(format!("http://{addr}"))
             .authenticate(AuthenticateRequest::new(
                 "org",
                 "ada@example.com",
@@ -127,6 +152,7 @@ async fn one_span_per_attempt_with_its_fields_and_no_secrets() {
             ))
             .await
             .unwrap();
+        assert_eq!(response.attempts, 2);
         let err = client("http://example.com".to_owned())
             .migrate(MigrateRequest::new(
                 "ada@example.com",
@@ -137,6 +163,7 @@ async fn one_span_per_attempt_with_its_fields_and_no_secrets() {
             .await
             .unwrap_err();
         assert!(err.to_string().contains("refused"), "{err}");
+        assert_eq!(err.attempts(), 1);
     })
     .await;
 
@@ -144,18 +171,37 @@ async fn one_span_per_attempt_with_its_fields_and_no_secrets() {
     assert_eq!(
         spans,
         [
-            "span:stytch.http#1",
+            "span:stytch.call#1",
             "span:stytch.http#2",
-            "span:stytch.http#3"
+            "span:stytch.http#3",
+            "span:stytch.call#4",
+            "span:stytch.http#5",
         ],
-        "one span per exchange"
+        "one span per call, and one per exchange inside it"
     );
-    let (first, second, third) = (
-        "span:stytch.http#1",
+    let (call, first, second, failed_call, third) = (
+        "span:stytch.call#1",
         "span:stytch.http#2",
         "span:stytch.http#3",
+        "span:stytch.call#4",
+        "span:stytch.http#5",
     );
+    assert_eq!(capture.field(call, "operation"), ["passwords.authenticate"]);
+    assert_eq!(capture.field(call, "attempts"), ["2"]);
+    assert_eq!(capture.field(call, "status"), ["200"]);
+    assert_eq!(capture.field(call, "request_id"), ["req-abc"]);
+    assert!(capture.field(call, "error").is_empty());
+    assert!(capture.field(call, "parent").is_empty());
+    assert_eq!(
+        capture.field(failed_call, "operation"),
+        ["passwords.migrate"]
+    );
+    assert_eq!(capture.field(failed_call, "attempts"), ["1"]);
+    assert_eq!(capture.field(failed_call, "error"), ["refused"]);
+    assert!(capture.field(failed_call, "status").is_empty());
+    assert!(capture.field(failed_call, "request_id").is_empty());
     for span in [first, second] {
+        assert_eq!(capture.field(span, "parent"), [call]);
         assert_eq!(capture.field(span, "operation"), ["passwords.authenticate"]);
         let latency: f64 = capture.field(span, "latency_ms")[0].parse().unwrap();
         assert!(latency > 0.0 && latency < 10_000.0, "{latency}");
@@ -167,6 +213,7 @@ async fn one_span_per_attempt_with_its_fields_and_no_secrets() {
     assert_eq!(capture.field(second, "status"), ["200"]);
     assert_eq!(capture.field(second, "request_id"), ["req-abc"]);
 
+    assert_eq!(capture.field(third, "parent"), [failed_call]);
     assert_eq!(capture.field(third, "operation"), ["passwords.migrate"]);
     assert_eq!(capture.field(third, "error"), ["refused"]);
     assert_eq!(capture.field(third, "attempt"), ["1"]);

@@ -65,9 +65,11 @@ impl<T: HttpTransport + ?Sized> HttpTransport for Box<T> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Operation(pub &'static str);
 
-/// How many attempts the client made for one call, the first included.
+/// Which attempt of one call a request is (the first is 1), or how many attempts a call made.
 ///
-/// The client puts it in the extensions of the response it reads, and on every error
-/// ([`TransportError::attempts`]).
+/// The client puts the attempt's number in each request's extensions, so a transport can log
+/// or record it, and the count on every error ([`TransportError::attempts`]) and every typed
+/// response. The core's `wire::parse_response` takes a response's count from this extension
+/// (1 when there is none), for callers that run the sans-IO functions over their own loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Attempts(pub u32);
