@@ -1,271 +1,31 @@
-//! The transport against real servers on 127.0.0.1 (ephemeral ports), each test bounded in time.
+//! The transport against real servers on 127.0.0.1 (ephemeral ports), each test bounded in time:
+//! the checks every adapter passes (`support/adapter_cases.rs`), then the hyper transport's own
+//! (HTTP/2 by ALPN, pool idle limits, connect time limits, its builder's settings).
 
 mod support;
 
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use stytch_b2b_passwords_hyper::HyperTransport;
-use stytch_b2b_passwords_transport::{
-    HttpTransport, Operation, TransportError, TransportErrorKind as ErrorKind,
-};
+use stytch_b2b_passwords_transport::{HttpTransport, TransportErrorKind as ErrorKind};
 use support::*;
 
-/// The test request, sent to `addr`.
-async fn send_to(
-    transport: &HyperTransport,
-    addr: std::net::SocketAddr,
-) -> Result<http::Response<Bytes>, TransportError> {
-    transport.send(post(&format!("http://{addr}/x"))).await
-}
+#[path = "support/adapter_cases.rs"]
+mod adapter_cases;
+use adapter_cases::Settings;
 
-#[tokio::test]
-async fn round_trip_keeps_headers() {
-    bounded(async {
-        let (addr, counters) = serve(|seen, _| async move {
-            assert_eq!(seen.method, "POST");
-            assert_eq!(seen.path, "/v1/b2b/passwords/strength_check");
-            assert_eq!(seen.headers["content-type"], "application/json");
-            assert!(seen.headers.contains_key("authorization"));
-            assert_eq!(&seen.body[..], br#"{"password":"hunter2-secret"}"#);
-            respond(200, r#"{"ok":true}"#, &[("request-id", "req-123")])
-        })
-        .await;
-        let transport = HyperTransport::new().unwrap();
-        let mut request = post(&format!("http://{addr}/v1/b2b/passwords/strength_check"));
-        request
-            .extensions_mut()
-            .insert(Operation("passwords.strength_check"));
-        let response = transport.send(request).await.unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()["request-id"], "req-123");
-        assert_eq!(&response.body()[..], br#"{"ok":true}"#);
-        assert_eq!(counters.requests(), 1);
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn slow_server_times_out_within_the_limit() {
-    bounded(async {
-        let (addr, _) = serve(|_, _| async {
-            tokio::time::sleep(Duration::from_secs(30)).await;
-            respond(200, "late", &[])
-        })
-        .await;
-        let transport = HyperTransport::builder()
-            .timeout(Duration::from_millis(300))
-            .build()
-            .unwrap();
-        let started = Instant::now();
-        let err = transport
-            .send(post(&format!("http://{addr}/slow")))
-            .await
-            .unwrap_err();
-        let elapsed = started.elapsed();
-        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
-        assert!(err.is_timeout());
-        assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
-        assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn stalled_body_times_out() {
-    bounded(async {
-        let (addr, _) = serve_raw(|mut s| async move {
-            write(
-                &mut s,
-                b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"partial\":",
-            )
-            .await;
-            tokio::time::sleep(Duration::from_secs(30)).await;
-        })
-        .await;
-        let transport = HyperTransport::builder()
-            .timeout(Duration::from_millis(300))
-            .build()
-            .unwrap();
-        let started = Instant::now();
-        let err = send_to(&transport, addr).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
-        assert!(started.elapsed() < Duration::from_millis(1500));
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn connection_dropped_mid_body_is_io() {
-    bounded(async {
-        let (addr, counters) = serve_cut_mid_body().await;
-        let transport = HyperTransport::new().unwrap();
-        let err = send_to(&transport, addr).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Io, "{err}");
-        assert!(err.message().contains("response body"), "{err}");
-        assert_eq!(counters.requests(), 1);
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn oversized_body_rejected_by_content_length() {
-    bounded(async {
-        let (addr, _) = serve(|_, _| async { respond(200, vec![b'x'; 4096], &[]) }).await;
-        let transport = HyperTransport::builder()
-            .max_response_body_size(1024)
-            .build()
-            .unwrap();
-        let err = transport
-            .send(post(&format!("http://{addr}/big")))
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::BodyTooLarge, "{err}");
-        assert!(err.message().contains("4096"), "{err}");
-        assert!(err.message().contains("1024"), "{err}");
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn oversized_streamed_body_rejected_without_reading_on() {
-    bounded(async {
-        let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let w = written.clone();
-        let (addr, _) = serve_raw(move |mut s| {
-            let w = w.clone();
-            async move {
-                if !write(
-                    &mut s,
-                    b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n",
-                )
-                .await
-                {
-                    return;
-                }
-                let chunk = format!("400\r\n{}\r\n", "y".repeat(0x400));
-                // Up to 64 MiB, unless the client stops reading first.
-                for _ in 0..65_536 {
-                    if !write(&mut s, chunk.as_bytes()).await {
-                        return;
-                    }
-                    w.fetch_add(0x400, std::sync::atomic::Ordering::SeqCst);
-                }
-            }
-        })
-        .await;
-        let transport = HyperTransport::builder()
-            .max_response_body_size(16 * 1024)
-            .build()
-            .unwrap();
-        let err = transport
-            .send(post(&format!("http://{addr}/stream")))
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::BodyTooLarge, "{err}");
-        // Give the server a moment to notice the closed connection.
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let sent = written.load(std::sync::atomic::Ordering::SeqCst);
-        assert!(
-            sent < 16 * 1024 * 1024,
-            "the client kept reading: {sent} bytes"
-        );
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn error_statuses_are_answers_sent_once() {
-    bounded(async {
-        for (status, headers) in [
-            (503, &[][..]),
-            (429, &[("retry-after", "1")][..]),
-            (500, &[][..]),
-        ] {
-            let (addr, counters) =
-                serve(move |_, _| async move { respond(status, "busy", headers) }).await;
-            let transport = HyperTransport::new().unwrap();
-            let response = send_to(&transport, addr).await.unwrap();
-            assert_eq!(response.status(), status);
-            if status == 429 {
-                assert_eq!(response.headers()["retry-after"], "1");
-            }
-            assert_eq!(&response.body()[..], b"busy");
-            assert_eq!(counters.requests(), 1, "retries are the client's");
-        }
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn connection_refused_is_a_connect_error() {
-    bounded(async {
-        let port = closed_port();
-        let transport = HyperTransport::new().unwrap();
-        let err = transport
-            .send(post(&format!("http://127.0.0.1:{port}/x")))
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
-        assert!(
-            err.message().contains(&format!("127.0.0.1:{port}")),
-            "{err}"
-        );
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn plain_http_to_a_remote_host_is_refused_before_any_lookup() {
-    bounded(async {
-        let transport = HyperTransport::new().unwrap();
-        let started = Instant::now();
-        // If this reached DNS or a socket the error would be Connect (there is no network here)
-        // or the call would take time; Refused comes only from the check before sending.
-        let err = transport
-            .send(post("http://example.com/v1/b2b/passwords/authenticate"))
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Refused, "{err}");
-        assert!(started.elapsed() < Duration::from_secs(1));
-        assert!(err.message().contains("http://example.com"), "{err}");
-        assert!(err.message().contains("allow_insecure_http"), "{err}");
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn clones_share_the_pool_and_serve_many_tasks() {
-    bounded(async {
-        let (addr, counters) = serve(|seen, _| async move { respond(200, seen.body, &[]) }).await;
-        let transport = HyperTransport::new().unwrap();
-        let url = format!("http://{addr}/echo");
-        for i in 0..20 {
-            // Every call through a fresh clone: they all share one pooled connection.
-            let clone = transport.clone();
-            let response = clone.send(post(&url)).await.unwrap();
-            assert_eq!(response.status(), 200, "call {i}");
-        }
-        assert_eq!(
-            counters.connections(),
-            1,
-            "sequential calls reuse one connection"
-        );
-
-        let mut tasks = Vec::new();
-        for _ in 0..64 {
-            let clone = transport.clone();
-            let url = url.clone();
-            tasks.push(tokio::spawn(async move { clone.send(post(&url)).await }));
-        }
-        for task in tasks {
-            let response = task.await.unwrap().unwrap();
-            assert_eq!(&response.body()[..], br#"{"password":"hunter2-secret"}"#);
-        }
-        assert_eq!(counters.requests(), 84);
-        assert!(counters.connections() <= 65);
-    })
-    .await;
+fn transport_with(settings: Settings) -> HyperTransport {
+    let mut builder = HyperTransport::builder();
+    if let Some(limit) = settings.timeout {
+        builder = builder.timeout(limit);
+    }
+    if let Some(bytes) = settings.max_response_body_size {
+        builder = builder.max_response_body_size(bytes);
+    }
+    if let Some(der) = settings.trusted_root {
+        builder = builder.add_root_certificate_der(der);
+    }
+    builder.build().unwrap()
 }
 
 #[tokio::test]
@@ -356,46 +116,6 @@ async fn tls_round_trip_with_a_custom_root_uses_http2_when_offered() {
 }
 
 #[tokio::test]
-async fn tls_http1_server_gets_http1_with_keep_alive() {
-    bounded(async {
-        let (cert, key) = self_signed();
-        let (addr, counters) = serve_tls(cert.clone(), key, &[b"http/1.1"]).await;
-        let transport = HyperTransport::builder()
-            .add_root_certificate_der(cert)
-            .build()
-            .unwrap();
-        let url = format!("https://localhost:{}/x", addr.port());
-        for _ in 0..5 {
-            let response = transport.send(post(&url)).await.unwrap();
-            assert_eq!(response.version(), http::Version::HTTP_11);
-        }
-        assert_eq!(counters.connections(), 1);
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn untrusted_certificate_is_a_tls_error() {
-    bounded(async {
-        let (cert, key) = self_signed();
-        let (addr, counters) = serve_tls(cert, key, &[b"http/1.1"]).await;
-        let transport = HyperTransport::new().unwrap();
-        let err = transport
-            .send(post(&format!("https://localhost:{}/x", addr.port())))
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
-        assert!(err.message().contains("TLS"), "{err}");
-        assert!(
-            err.message().to_lowercase().contains("certificate"),
-            "{err}"
-        );
-        assert_eq!(counters.requests(), 0);
-    })
-    .await;
-}
-
-#[tokio::test]
 async fn error_messages_and_debug_never_show_secrets() {
     bounded(async {
         let (addr, _) = serve_raw(|mut s| async move {
@@ -446,7 +166,6 @@ fn building_needs_no_runtime() {
     let _clone = transport.clone();
     let debug = format!("{transport:?}");
     assert!(debug.contains("HyperTransport"));
-    let _ = Bytes::new();
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use stytch_b2b_passwords_transport::{HttpTransport, TransportError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -202,6 +203,14 @@ pub fn post(url: &str) -> http::Request<Bytes> {
         )
         .body(Bytes::from_static(br#"{"password":"hunter2-secret"}"#))
         .expect("request")
+}
+
+/// The test request ([`post`]) sent through `transport` to `/x` on `addr`.
+pub async fn send_to(
+    transport: &impl HttpTransport,
+    addr: SocketAddr,
+) -> Result<http::Response<Bytes>, TransportError> {
+    transport.send(post(&format!("http://{addr}/x"))).await
 }
 
 /// Serves TLS with `cert`/`key` (DER), offering `alpn`; answers 200 with the HTTP version used.
