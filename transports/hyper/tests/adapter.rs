@@ -116,31 +116,6 @@ async fn tls_round_trip_with_a_custom_root_uses_http2_when_offered() {
 }
 
 #[tokio::test]
-async fn error_messages_and_debug_never_show_secrets() {
-    bounded(async {
-        let (addr, _) = serve_raw(|mut s| async move {
-            write(&mut s, b"HTTP/1.1 200 OK\r\ncontent-length: 50\r\n\r\n{").await;
-        })
-        .await;
-        let transport = HyperTransport::new().unwrap();
-        let port = closed_port();
-        let urls = [
-            format!("http://{addr}/x?token=query-secret"),
-            format!("http://127.0.0.1:{port}/x?token=query-secret"),
-            "http://example.com/x?token=query-secret".to_owned(),
-        ];
-        for url in urls {
-            let err = transport.send(post(&url)).await.unwrap_err();
-            let shown = format!("{err} {err:?}");
-            for secret in ["hunter2-secret", "c2VjcmV0", "query-secret"] {
-                assert!(!shown.contains(secret), "{secret} in {shown}");
-            }
-        }
-    })
-    .await;
-}
-
-#[tokio::test]
 async fn huge_settings_do_not_overflow() {
     bounded(async {
         let (addr, counters) = serve_failing_once(503, "", &[]).await;
@@ -195,43 +170,6 @@ async fn connect_timeout_covers_a_tls_handshake_that_never_answers() {
         assert!(err.message().contains("timed out"), "{err}");
         assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
         assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn idle_connections_per_host_are_capped_by_default() {
-    bounded(async {
-        // Every call of a burst waits for all 150 to arrive: each holds its own connection.
-        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(150));
-        let (addr, counters) = serve(move |_, _| {
-            let barrier = barrier.clone();
-            async move {
-                barrier.wait().await;
-                respond(200, "{}", &[])
-            }
-        })
-        .await;
-        let transport = HyperTransport::new().unwrap();
-        // 150 calls at once open 150 connections; only the cap (100) stays pooled, so a
-        // second burst of 150 must open at least 50 new ones.
-        for _ in 0..2 {
-            let calls: Vec<_> = (0..150)
-                .map(|_| {
-                    let transport = transport.clone();
-                    tokio::spawn(async move { send_to(&transport, addr).await.map(|_| ()) })
-                })
-                .collect();
-            for call in calls {
-                call.await.unwrap().unwrap();
-            }
-        }
-        assert_eq!(counters.requests(), 300);
-        assert!(
-            counters.connections() >= 150 + 150 - 100,
-            "{} connections",
-            counters.connections()
-        );
     })
     .await;
 }

@@ -70,7 +70,7 @@ impl ReqwestTransport {
                     TransportErrorKind::Other,
                     "could not build the reqwest client",
                 )
-                .with_source(e)
+                .with_source(e.without_url())
             })
     }
 
@@ -107,7 +107,8 @@ impl ReqwestTransport {
         check_target(request.uri(), self.allow_insecure_http)?;
         let uri = request.uri().clone();
         let mut request = reqwest::Request::try_from(request).map_err(|e| {
-            TransportError::new(TransportErrorKind::Other, "invalid request").with_source(e)
+            TransportError::new(TransportErrorKind::Other, "invalid request")
+                .with_source(e.without_url())
         })?;
         // reqwest's deadline runs to the body's last byte.
         *request.timeout_mut() = Some(self.timeout);
@@ -143,7 +144,7 @@ impl ReqwestTransport {
                     root_cause(&e)
                 ),
             )
-            .with_source(e)
+            .with_source(e.without_url())
         })? {
             if body.len() + chunk.len() > limit {
                 return Err(too_large(format!(
@@ -207,5 +208,6 @@ fn classify(error: reqwest::Error, uri: &http::Uri) -> TransportError {
             ),
         )
     };
-    TransportError::new(kind, message).with_source(error)
+    // Without the URL: its query could hold a secret, and `Debug` would show it.
+    TransportError::new(kind, message).with_source(error.without_url())
 }
