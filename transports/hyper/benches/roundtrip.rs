@@ -2,6 +2,12 @@
 //! client (the floor), both talking to one local keep-alive server that returns a full
 //! `passwords.authenticate` response (tests/fixtures/authenticate.json, minified).
 //!
+//! The reqwest transport is measured against the same floor: `reqwest-adapter` is the floor's
+//! prepared request sent through `ReqwestTransport` (what that transport costs, as `adapter`
+//! is for hyper's), `sdk-reqwest` is `PasswordsClient::authenticate` over it. Their ratios are
+//! to the hand-written hyper floor, the one line every transport is held to; reqwest runs on
+//! hyper-util's pooled client too, so its ratio is what its layers add on top of that client.
+//!
 //! Run: `cargo bench -p stytch-b2b-passwords-hyper --bench roundtrip`
 //! (`BENCH_SECS=0.5` for longer runs, `BENCH_ROUNDS=31` for more rounds).
 //!
@@ -12,7 +18,7 @@
 //! - the client runs on the main thread in a current-thread runtime, so all of its work (its
 //!   connection tasks included) is on that one thread, and its CPU time is read from
 //!   `/proc/thread-self/schedstat` (nanoseconds on CPU) before and after the run;
-//! - for each concurrency (1, 16, 64 calls in flight) and each round, the five clients run one
+//! - for each concurrency (1, 16, 64 calls in flight) and each round, the seven clients run one
 //!   after the other (their order rotating between rounds) for the same wall time; the report
 //!   gives medians over rounds, and medians and quartiles of the per-round ratios to the floor;
 //! - `floor-2` is the floor run a second time, a control: its ratios to the floor show how far
@@ -36,6 +42,7 @@ use stytch_b2b_passwords::transport::{HttpTransport, Operation};
 use stytch_b2b_passwords::{
     wire, AuthenticateRequest, AuthenticateResponse, Config, PasswordsApi, PasswordsClient, Secret,
 };
+use stytch_b2b_passwords_reqwest::ReqwestTransport;
 
 const PROJECT: &str = "project-test-11111111-2222-3333-4444-555555555555";
 const SECRET: &str = "secret-test-abcdefghijklmnopqrstuvwxyz012345";
@@ -61,20 +68,25 @@ fn main() {
         .base_url(format!("http://{addr}"))
         .build()
         .unwrap_or_else(|e| fail(&format!("client: {e}")));
+    let sdk_reqwest = PasswordsClient::builder(PROJECT, SECRET)
+        .base_url(format!("http://{addr}"))
+        .transport(ReqwestTransport::new(reqwest_client()))
+        .build()
+        .unwrap_or_else(|e| fail(&format!("client: {e}")));
     let clients = Clients {
         floor: Floor::new(addr),
         adapter: HyperTransport::new().unwrap_or_else(|e| fail(&format!("transport: {e}"))),
         sdk,
+        reqwest_adapter: ReqwestTransport::new(reqwest_client()),
+        sdk_reqwest,
     };
 
     // Profiling mode: one client, a fixed number of calls, no report (for perf or callgrind).
     if let Ok(only) = std::env::var("BENCH_ONLY") {
-        let kind = Kind::ALL
-            .into_iter()
-            .find(|k| k.name() == only)
-            .unwrap_or_else(|| {
-                fail("BENCH_ONLY must be floor, adapter, sdk, sdk-plain or floor-2")
-            });
+        let kind = Kind::named(&only).unwrap_or_else(|| {
+            let names: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
+            fail(&format!("BENCH_ONLY must be one of {}", names.join(", ")))
+        });
         let calls: usize = env_or("BENCH_CALLS", 10_000);
         let concurrency: usize = env_or("BENCH_CONC", 1);
         runtime.block_on(async {
@@ -123,7 +135,7 @@ fn main() {
 
     println!();
     println!(
-        "{:>11} {:>9} {:>9} {:>9} {:>9} {:>12} {:>15}",
+        "{:>11} {:>15} {:>9} {:>9} {:>9} {:>12} {:>15}",
         "concurrency", "client", "calls/s", "p50 µs", "p99 µs", "CPU µs/call", "server µs/call"
     );
     let mut summary = Vec::new();
@@ -139,7 +151,7 @@ fn main() {
         let medians: Vec<Stats> = runs.iter().map(|r| Stats::median(r)).collect();
         for (kind, st) in Kind::ALL.iter().zip(&medians) {
             println!(
-                "{:>11} {:>9} {:>9.0} {:>9.1} {:>9.1} {:>12.2} {:>15.2}",
+                "{:>11} {:>15} {:>9.0} {:>9.1} {:>9.1} {:>12.2} {:>15.2}",
                 concurrency,
                 kind.name(),
                 st.calls_per_sec,
@@ -179,7 +191,7 @@ fn main() {
                 all_met &= met;
             }
             println!(
-                "  {concurrency:>2} in flight, {:>9}: calls/s {:>6.1} % ({:.1}–{:.1}), \
+                "  {concurrency:>2} in flight, {:>15}: calls/s {:>6.1} % ({:.1}–{:.1}), \
                  CPU/call {:.3}x ({:.3}–{:.3})  {}",
                 kind.name(),
                 throughput * 100.0,
@@ -325,8 +337,33 @@ impl Floor {
     }
 }
 
-/// The clients compared. `Floor` and `Sdk` are the benchmark proper; the two others split the
-/// difference between them into the transport's share and the core's.
+/// A reqwest client set up as the floor is: reqwest's defaults already match it on what matters
+/// here (HTTP/1.1 only without its `http2` feature, keep-alive with no cap on idle connections,
+/// `TCP_NODELAY`, no DNS lookup for an IP address), except that it looks for a proxy in the
+/// environment (`HTTP_PROXY`, `NO_PROXY`, ...) on every request, which the floor does not:
+/// `no_proxy` turns that off, so a proxy set on the machine cannot take the traffic either. What
+/// remains different is reqwest's own: it adds an `Accept: */*` header to every request.
+fn reqwest_client() -> reqwest::Client {
+    // Plain http only, but reqwest builds its TLS connector anyway and, built without a crypto
+    // provider of its own, needs a rustls configuration: one that trusts nothing will do.
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap_or_else(|e| fail(&format!("rustls: {e}")))
+    .with_root_certificates(rustls::RootCertStore::empty())
+    .with_no_client_auth();
+    reqwest::Client::builder()
+        .no_proxy()
+        .tcp_nodelay(true)
+        .use_preconfigured_tls(tls)
+        .build()
+        .unwrap_or_else(|e| fail(&format!("reqwest client: {e}")))
+}
+
+/// The clients compared. `Floor` and `Sdk` are the benchmark proper; `Adapter` and
+/// `SdkPlainDecode` split the difference between them into the transport's share and the
+/// core's; `ReqwestAdapter` and `SdkReqwest` are `Adapter` and `Sdk` over the reqwest transport.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// The hand-written hyper-util client.
@@ -339,16 +376,22 @@ enum Kind {
     /// `Arc<dyn HttpTransport>`), but decoding with `serde_json::from_slice` instead of
     /// `wire::parse_response`.
     SdkPlainDecode,
+    /// The floor's request and decoding, sent through `ReqwestTransport`'s `HttpTransport::send`.
+    ReqwestAdapter,
+    /// `PasswordsClient::authenticate` over `ReqwestTransport`.
+    SdkReqwest,
     /// The floor again, as a control: its ratio to the floor is the machine's noise alone.
     FloorAgain,
 }
 
 impl Kind {
-    const ALL: [Kind; 5] = [
+    const ALL: [Kind; 7] = [
         Kind::Floor,
         Kind::Adapter,
         Kind::Sdk,
         Kind::SdkPlainDecode,
+        Kind::ReqwestAdapter,
+        Kind::SdkReqwest,
         Kind::FloorAgain,
     ];
 
@@ -358,8 +401,14 @@ impl Kind {
             Kind::Adapter => "adapter",
             Kind::Sdk => "sdk",
             Kind::SdkPlainDecode => "sdk-plain",
+            Kind::ReqwestAdapter => "reqwest-adapter",
+            Kind::SdkReqwest => "sdk-reqwest",
             Kind::FloorAgain => "floor-2",
         }
+    }
+
+    fn named(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
     }
 }
 
@@ -367,49 +416,61 @@ struct Clients {
     floor: Floor,
     adapter: HyperTransport,
     sdk: PasswordsClient,
+    reqwest_adapter: ReqwestTransport,
+    sdk_reqwest: PasswordsClient,
 }
 
 impl Clients {
     async fn call(&self, kind: Kind) -> Result<AuthenticateResponse, String> {
         match kind {
             Kind::Floor | Kind::FloorAgain => self.floor.authenticate().await,
-            Kind::Adapter => {
-                let mut request = self.floor.request(Bytes::clone);
-                request
-                    .extensions_mut()
-                    .insert(Operation("passwords.authenticate"));
-                let response = HttpTransport::send(&self.adapter, request)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                if !response.status().is_success() {
-                    return Err(format!("status {}", response.status()));
-                }
-                serde_json::from_slice(response.body()).map_err(|e| e.to_string())
-            }
-            Kind::Sdk => self
-                .sdk
-                .authenticate(AuthenticateRequest::new(ORG, EMAIL, PASSWORD))
-                .await
-                .map_err(|e| e.to_string()),
+            Kind::Adapter => self.through(&self.adapter).await,
+            Kind::ReqwestAdapter => self.through(&self.reqwest_adapter).await,
+            Kind::Sdk => authenticate(&self.sdk).await,
+            Kind::SdkReqwest => authenticate(&self.sdk_reqwest).await,
             Kind::SdkPlainDecode => {
                 let request = wire::build_request(
                     self.sdk.config(),
                     &AuthenticateRequest::new(ORG, EMAIL, PASSWORD),
                 )
                 .map_err(|e| e.to_string())?;
-                let response = self
-                    .sdk
-                    .transport()
-                    .send(request)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                if !response.status().is_success() {
-                    return Err(format!("status {}", response.status()));
-                }
-                serde_json::from_slice(response.body()).map_err(|e| e.to_string())
+                send_and_decode(self.sdk.transport(), request).await
             }
         }
     }
+
+    /// The floor's request and decoding, sent through `transport`'s `HttpTransport::send`.
+    async fn through(
+        &self,
+        transport: &impl HttpTransport,
+    ) -> Result<AuthenticateResponse, String> {
+        let mut request = self.floor.request(Bytes::clone);
+        request
+            .extensions_mut()
+            .insert(Operation("passwords.authenticate"));
+        send_and_decode(transport, request).await
+    }
+}
+
+/// `transport`'s `HttpTransport::send`, then a success decoded with plain serde_json.
+async fn send_and_decode(
+    transport: &impl HttpTransport,
+    request: http::Request<Bytes>,
+) -> Result<AuthenticateResponse, String> {
+    let response = HttpTransport::send(transport, request)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("status {}", response.status()));
+    }
+    serde_json::from_slice(response.body()).map_err(|e| e.to_string())
+}
+
+async fn authenticate(client: &PasswordsClient) -> Result<AuthenticateResponse, String> {
+    client
+        .authenticate(AuthenticateRequest::new(ORG, EMAIL, PASSWORD))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 #[derive(Clone, Copy, Default)]
@@ -480,10 +541,7 @@ fn parse_child_spec(spec: &str) -> (Kind, usize) {
     let (name, concurrency) = spec
         .split_once(':')
         .unwrap_or_else(|| fail("BENCH_CHILD must be <client>:<concurrency>"));
-    let kind = Kind::ALL
-        .into_iter()
-        .find(|k| k.name() == name)
-        .unwrap_or_else(|| fail("unknown client in BENCH_CHILD"));
+    let kind = Kind::named(name).unwrap_or_else(|| fail("unknown client in BENCH_CHILD"));
     let concurrency = concurrency
         .parse()
         .unwrap_or_else(|_| fail("BENCH_CHILD: concurrency must be a number"));
