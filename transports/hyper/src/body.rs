@@ -6,11 +6,12 @@ use std::future::poll_fn;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 
 use stytch_b2b_passwords_transport::{TransportError, TransportErrorKind};
 
+use stytch_b2b_passwords_transport::body::BodyCollector;
 use stytch_b2b_passwords_transport::cause::root_cause;
 
 /// A request body that is all there from the start: one data frame, its length known, so hyper
@@ -48,48 +49,15 @@ impl Body for Full {
 /// before anything is read; a body that grows past it fails as soon as it does, read no further.
 /// A body that arrives in one frame (the usual case for a small JSON response) is not copied.
 pub(crate) async fn read_body(body: &mut Incoming, limit: usize) -> Result<Bytes, TransportError> {
-    let too_large = |what: String| {
-        TransportError::new(
-            TransportErrorKind::BodyTooLarge,
-            format!("response body {what} is over the {limit}-byte limit"),
-        )
-    };
-    let announced = body.size_hint().lower();
-    if announced > limit as u64 {
-        return Err(too_large(format!("of {announced} bytes")));
-    }
-    let mut first: Option<Bytes> = None;
-    let mut joined: Option<BytesMut> = None;
-    let mut total = 0usize;
+    let mut collected = BodyCollector::new(limit, Some(body.size_hint().lower()))?;
     while let Some(frame) = poll_fn(|cx| Pin::new(&mut *body).poll_frame(cx)).await {
         let frame = frame.map_err(|e| {
             TransportError::new(TransportErrorKind::Io, root_cause(&e)).with_source(e)
         })?;
         // Trailers carry nothing the client reads.
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        total = total.saturating_add(data.len());
-        if total > limit {
-            return Err(too_large(format!("of more than {total} bytes")));
-        }
-        match (&mut joined, first.take()) {
-            (Some(buf), _) => buf.extend_from_slice(&data),
-            (None, None) => first = Some(data),
-            (None, Some(head)) => {
-                // `announced` is at most `limit`, so this capacity is bounded.
-                let capacity = usize::try_from(announced)
-                    .unwrap_or(0)
-                    .max(head.len() + data.len());
-                let mut buf = BytesMut::with_capacity(capacity);
-                buf.extend_from_slice(&head);
-                buf.extend_from_slice(&data);
-                joined = Some(buf);
-            }
+        if let Ok(data) = frame.into_data() {
+            collected.push(data)?;
         }
     }
-    Ok(match joined {
-        Some(buf) => buf.freeze(),
-        None => first.unwrap_or_default(),
-    })
+    Ok(collected.finish())
 }

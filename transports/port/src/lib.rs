@@ -35,6 +35,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+pub mod body;
 pub mod cause;
 mod error;
 mod fn_transport;

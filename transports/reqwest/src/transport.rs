@@ -1,10 +1,11 @@
 //! `ReqwestTransport`: one exchange through a `reqwest::Client`.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bytes::{Bytes, BytesMut};
+use stytch_b2b_passwords_transport::body::BodyCollector;
 use stytch_b2b_passwords_transport::cause::{any_cause, root_cause};
 use stytch_b2b_passwords_transport::target::{check_target, Target};
 use stytch_b2b_passwords_transport::{
@@ -103,33 +104,37 @@ impl ReqwestTransport {
         &self.client
     }
 
-    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        check_target(request.uri(), self.allow_insecure_http)?;
+    /// Checks the target and hands the request to reqwest now, so the returned future (the
+    /// exchange) holds no copy of it: the boxed `send` future stays in glibc's per-thread cache
+    /// (docs/PERFORMANCE.md).
+    fn exchange(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + '_ {
+        // Kept for messages; a `Uri` clone shares its bytes.
         let uri = request.uri().clone();
-        let mut request = reqwest::Request::try_from(request).map_err(|e| {
-            TransportError::new(TransportErrorKind::Other, "invalid request")
-                .with_source(e.without_url())
-        })?;
-        // reqwest's deadline runs to the body's last byte.
-        *request.timeout_mut() = Some(self.timeout);
-        let mut response = self
-            .client
-            .execute(request)
-            .await
-            .map_err(|e| classify(e, &uri))?;
-        let limit = self.max_response_body_size;
-        let too_large = |what: String| {
-            TransportError::new(
-                TransportErrorKind::BodyTooLarge,
-                format!("response body {what} is over the {limit}-byte limit"),
-            )
-        };
-        if let Some(announced) = response.content_length() {
-            if announced > limit as u64 {
-                return Err(too_large(format!("of {announced} bytes")));
-            }
+        let pending = check_target(&uri, self.allow_insecure_http).and_then(|()| {
+            let mut request = reqwest::Request::try_from(request).map_err(|e| {
+                TransportError::new(TransportErrorKind::Other, "invalid request")
+                    .with_source(e.without_url())
+            })?;
+            // reqwest's deadline runs to the body's last byte.
+            *request.timeout_mut() = Some(self.timeout);
+            Ok(self.client.execute(request))
+        });
+        async move {
+            let mut response = pending?.await.map_err(|e| classify(e, &uri))?;
+            self.read(&mut response, &uri).await
         }
-        let mut body = BytesMut::new();
+    }
+
+    /// The whole response, its body read up to the size limit.
+    async fn read(
+        &self,
+        response: &mut reqwest::Response,
+        uri: &http::Uri,
+    ) -> Result<HttpResponse, TransportError> {
+        let mut body = BodyCollector::new(self.max_response_body_size, response.content_length())?;
         while let Some(chunk) = response.chunk().await.map_err(|e| {
             let kind = if e.is_timeout() {
                 TransportErrorKind::Timeout
@@ -140,21 +145,15 @@ impl ReqwestTransport {
                 kind,
                 format!(
                     "connection to {} failed while reading the response body: {}",
-                    Target(&uri),
+                    Target(uri),
                     root_cause(&e)
                 ),
             )
             .with_source(e.without_url())
         })? {
-            if body.len() + chunk.len() > limit {
-                return Err(too_large(format!(
-                    "of more than {} bytes",
-                    body.len() + chunk.len()
-                )));
-            }
-            body.extend_from_slice(&chunk);
+            body.push(chunk)?;
         }
-        let mut out = http::Response::new(Bytes::from(body));
+        let mut out = http::Response::new(body.finish());
         *out.status_mut() = response.status();
         *out.version_mut() = response.version();
         *out.headers_mut() = std::mem::take(response.headers_mut());
@@ -166,6 +165,8 @@ impl ReqwestTransport {
 impl HttpTransport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let limit = self.timeout;
+        // `request` is only moved here, never borrowed: a borrowed local keeps its room in the
+        // future across the await, beside the copy `#[async_trait]` already holds.
         self.exchange(request).await.map_err(|error| {
             if error.is_timeout() {
                 TransportError::new(
@@ -210,4 +211,22 @@ fn classify(error: reqwest::Error, uri: &http::Uri) -> TransportError {
     };
     // Without the URL: its query could hold a secret, and `Debug` would show it.
     TransportError::new(kind, message).with_source(error.without_url())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The boxed `send` future (the port is `#[async_trait]`) is allocated once per attempt:
+    /// glibc serves blocks up to 1032 bytes from a per-thread cache, and larger ones many times
+    /// slower when many calls are in flight (docs/PERFORMANCE.md).
+    #[test]
+    fn send_future_fits_the_allocator_fast_path() {
+        let client = ReqwestTransport::default_client().expect("client");
+        let transport = ReqwestTransport::new(client);
+        let request = http::Request::new(bytes::Bytes::from_static(b"{}"));
+        let future = HttpTransport::send(&transport, request);
+        let size = std::mem::size_of_val(&*future);
+        assert!(size <= 1024, "{size} bytes");
+    }
 }
