@@ -35,7 +35,7 @@ pub const DEFAULT_RESET_REDIRECT_URL: &str = "http://localhost:3000/reset-passwo
 /// }"#).unwrap();
 /// assert_eq!(seed.organizations[0].members.len(), 1);
 /// ```
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Seed {
@@ -110,7 +110,7 @@ impl Seed {
 
 /// The project the emulator impersonates: requests must carry these credentials in HTTP Basic
 /// auth.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ProjectSeed {
@@ -269,7 +269,7 @@ impl PasswordHashing {
 /// `auth_methods` is `ALL_ALLOWED` or `RESTRICTED` (then `allowed_auth_methods` lists the
 /// methods, such as `password`), `email_jit_provisioning` is `NOT_ALLOWED` or `RESTRICTED` (then
 /// emails of `email_allowed_domains` may join).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OrganizationSeed {
@@ -374,7 +374,7 @@ impl OrganizationSeed {
 }
 
 /// A Member to create.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MemberSeed {
@@ -504,7 +504,7 @@ impl MemberSeed {
 /// A Member's password hash from another system, in the fields of the `migrate` endpoint:
 /// `hash_type` is `bcrypt`, `md_5`, `argon_2i`, `argon_2id`, `sha_1`, `sha_512`, `scrypt`,
 /// `phpass` or `pbkdf_2`; the `*_config` object that type needs holds its salt and parameters.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PasswordHashSeed {
