@@ -163,7 +163,8 @@ impl PasswordsClient {
         // Instrumented rather than awaited in an `async fn`, which would keep a second copy of
         // the span in the boxed per-call future (docs/PERFORMANCE.md).
         async move {
-            let (result, status) = match self.send(request).await {
+            // Each arm ends with its result: the decoded value is not moved once more.
+            match self.send(request).await {
                 Ok((http_response, attempts)) => {
                     let config = &*self.config;
                     let sent = || {
@@ -172,15 +173,16 @@ impl PasswordsClient {
                             .map(|r| SentValues::of(&r))
                     };
                     let status = http_response.status();
-                    (
-                        parse_response_lazy::<E>(http_response, attempts, &sent),
-                        Some(status),
-                    )
+                    let result = parse_response_lazy::<E>(http_response, attempts, &sent);
+                    record_end(&recorded, &result, Some(status));
+                    result
                 }
-                Err(error) => (Err(error), None),
-            };
-            record_end(&recorded, &result, status);
-            result
+                Err(error) => {
+                    let result = Err(error);
+                    record_end(&recorded, &result, None);
+                    result
+                }
+            }
         }
         .instrument(span)
     }

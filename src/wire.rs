@@ -223,16 +223,17 @@ fn parse<E: Endpoint>(
     sent: &dyn Fn() -> Option<SentValues>,
 ) -> Result<E::Response> {
     let status = response.status();
-    let mut value: E::Response = decode(E::OPERATION, response, attempts, sent)?;
-    match E::missing_field(&value) {
-        None => {
-            value.set_attempts(attempts);
-            Ok(value)
-        }
-        Some(field) => {
-            Err(missing_field_error(E::OPERATION, status, field).with_attempts(attempts))
+    // Checked in place: the decoded value (3 KB for a log-in) is not moved out and back in.
+    let mut result: Result<E::Response> = decode(E::OPERATION, response, attempts, sent);
+    if let Ok(value) = &mut result {
+        match E::missing_field(value) {
+            None => value.set_attempts(attempts),
+            Some(field) => {
+                return Err(missing_field_error(E::OPERATION, status, field).with_attempts(attempts))
+            }
         }
     }
+    result
 }
 
 /// [`parse_response_for`] for a body type without an [`Endpoint`]: a 2xx body decodes as `T`,
