@@ -388,7 +388,7 @@ fn authenticate_fixture() {
     check_session_parts(
         r.member_session.as_ref(),
         r.mfa_required.as_ref(),
-        r.member_device.as_ref(),
+        r.member_device.as_deref(),
     );
     assert_eq!(
         r.primary_required.unwrap().allowed_auth_methods,
@@ -419,7 +419,7 @@ fn email_reset_fixture() {
     check_session_parts(
         r.member_session.as_ref(),
         r.mfa_required.as_ref(),
-        r.member_device.as_ref(),
+        r.member_device.as_deref(),
     );
     assert_eq!(
         r.primary_required.unwrap().allowed_auth_methods,
@@ -447,7 +447,7 @@ fn sessions_reset_fixture() {
     check_session_parts(
         r.member_session.as_ref(),
         r.mfa_required.as_ref(),
-        r.member_device.as_ref(),
+        r.member_device.as_deref(),
     );
 }
 
@@ -461,7 +461,7 @@ fn existing_password_reset_fixture() {
     check_session_parts(
         r.member_session.as_ref(),
         r.mfa_required.as_ref(),
-        r.member_device.as_ref(),
+        r.member_device.as_deref(),
     );
     assert!(r.primary_required.is_some());
 }

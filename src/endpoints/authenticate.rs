@@ -143,8 +143,9 @@ pub struct AuthenticateResponse {
     pub mfa_required: Option<MfaRequired>,
     /// Which primary factor is still required, if any.
     pub primary_required: Option<PrimaryRequired>,
-    /// The device the call came from, when device fingerprinting is on.
-    pub member_device: Option<DeviceInfo>,
+    /// The device the call came from, when device fingerprinting is on. Boxed, as it is rare
+    /// and would add 288 bytes to every response.
+    pub member_device: Option<Box<DeviceInfo>>,
     /// How many attempts the call made, the one answered included: more than 1 when the
     /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
     #[serde(skip)]

@@ -128,8 +128,9 @@ pub struct SessionsResetResponse {
     pub member_session: Option<MemberSession>,
     /// What MFA step is still required, if any.
     pub mfa_required: Option<MfaRequired>,
-    /// The device the call came from.
-    pub member_device: Option<DeviceInfo>,
+    /// The device the call came from, when device fingerprinting is on. Boxed, as it is rare
+    /// and would add 288 bytes to every response.
+    pub member_device: Option<Box<DeviceInfo>>,
     /// How many attempts the call made, the one answered included: more than 1 when the
     /// client retried. Set by the client, not part of the JSON (0 on a value made by hand).
     #[serde(skip)]

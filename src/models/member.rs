@@ -80,9 +80,10 @@ pub struct Member {
     /// When the Member last changed (RFC 3339).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// The Member's SCIM provisioning record, if provisioned by SCIM.
+    /// The Member's SCIM provisioning record, if provisioned by SCIM. Boxed: inline it would
+    /// be most of a `Member`'s size (900 bytes), which every response carrying one moves around.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scim_registration: Option<ScimRegistration>,
+    pub scim_registration: Option<Box<ScimRegistration>>,
     /// Your own id for the Member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
