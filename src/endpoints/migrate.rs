@@ -38,24 +38,25 @@ pub struct MigrateRequest {
     pub hash_type: HashType,
     /// The Organization to create or update the Member in.
     pub organization_id: String,
-    /// Salt placement for `md_5`.
+    /// Salt placement for `md_5`. (Each `*_config` is boxed: a request carries one at most,
+    /// and inline the six would double the size of every migrate call's future.)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub md_5_config: Option<Md5Config>,
+    pub md_5_config: Option<Box<Md5Config>>,
     /// Parameters for a raw (non-PHC) `argon_2i`/`argon_2id` hash.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub argon_2_config: Option<Argon2Config>,
+    pub argon_2_config: Option<Box<Argon2Config>>,
     /// Salt placement for `sha_1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha_1_config: Option<Sha1Config>,
+    pub sha_1_config: Option<Box<Sha1Config>>,
     /// Salt placement for `sha_512`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha_512_config: Option<Sha512Config>,
+    pub sha_512_config: Option<Box<Sha512Config>>,
     /// Parameters for a raw (non-PHC) `scrypt` hash.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scrypt_config: Option<ScryptConfig>,
+    pub scrypt_config: Option<Box<ScryptConfig>>,
     /// Parameters for `pbkdf_2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pbkdf_2_config: Option<Pbkdf2Config>,
+    pub pbkdf_2_config: Option<Box<Pbkdf2Config>>,
     /// The Member's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -115,17 +116,17 @@ impl MigrateRequest {
 
 setters!(MigrateRequest {
     /// Sets the MD5 salt configuration.
-    md_5_config: Md5Config,
+    md_5_config: Box<Md5Config>,
     /// Sets the Argon2 parameters.
-    argon_2_config: Argon2Config,
+    argon_2_config: Box<Argon2Config>,
     /// Sets the SHA-1 salt configuration.
-    sha_1_config: Sha1Config,
+    sha_1_config: Box<Sha1Config>,
     /// Sets the SHA-512 salt configuration.
-    sha_512_config: Sha512Config,
+    sha_512_config: Box<Sha512Config>,
     /// Sets the scrypt parameters.
-    scrypt_config: ScryptConfig,
+    scrypt_config: Box<ScryptConfig>,
     /// Sets the PBKDF2 parameters.
-    pbkdf_2_config: Pbkdf2Config,
+    pbkdf_2_config: Box<Pbkdf2Config>,
     /// Sets the Member's name.
     name: String,
     /// Sets trusted metadata.
