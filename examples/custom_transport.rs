@@ -8,9 +8,7 @@
 use async_trait::async_trait;
 use bytes::Bytes;
 use stytch_b2b_passwords::transport::{HttpRequest, HttpResponse, HttpTransport, Operation};
-use stytch_b2b_passwords::{
-    Error, PasswordsApi, PasswordsClient, StrengthCheckRequest, TransportError,
-};
+use stytch_b2b_passwords::{Error, PasswordsClient, StrengthCheckRequest, TransportError};
 
 /// Scores passwords by length and answers every other call with a Stytch-shaped 404.
 #[derive(Debug)]

@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use stytch_b2b_passwords::{
     AuthenticateRequest, DiscoveryAuthenticateRequest, EmailResetRequest, EmailResetStartRequest,
-    ExistingPasswordResetRequest, HashType, MigrateRequest, PasswordsApi, PasswordsClient, Secret,
+    ExistingPasswordResetRequest, HashType, MigrateRequest, PasswordsClient, Secret,
     StrengthCheckRequest,
 };
 use stytch_b2b_passwords_emulator::{Emulator, OrganizationSeed};

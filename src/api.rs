@@ -7,8 +7,9 @@ use crate::error::Result;
 
 /// The 11 operations of Stytch's B2B Passwords API, one method each, named after the API.
 ///
-/// [`PasswordsClient`](crate::PasswordsClient) implements it over HTTP. Application code that
-/// takes `&dyn PasswordsApi` (or holds an `Arc<dyn PasswordsApi>`) can be tested with
+/// [`PasswordsClient`](crate::PasswordsClient) implements it over HTTP (and has the same
+/// methods of its own, with unboxed futures, for code that holds the client). Application code
+/// that takes `&dyn PasswordsApi` (or holds an `Arc<dyn PasswordsApi>`) can be tested with
 /// `MockPasswordsApi` (feature `mock`) or a hand-written fake.
 ///
 /// ```

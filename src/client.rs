@@ -1,6 +1,7 @@
 //! `PasswordsClient`: the `PasswordsApi` port implemented over any `HttpTransport`.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 
 use http::StatusCode;
@@ -230,9 +231,30 @@ fn record_end<R: EndpointResponse>(span: &Span, result: &Result<R>, status: Opti
     }
 }
 
-// One `#[async_trait]` method per endpoint, each the same one line.
+// Each endpoint twice, the same one line: an inherent method, whose future is not boxed, for
+// code that holds a `PasswordsClient`, and the `PasswordsApi` method (`#[async_trait]`, boxed)
+// for code that holds the port. Inherent methods win over trait methods of the same name, so
+// `client.authenticate(..)` on a `PasswordsClient` takes the first.
 macro_rules! endpoint_methods {
     ($($method:ident($request:ty) -> $response:ty;)*) => {
+        impl PasswordsClient {
+            $(
+                #[doc = concat!(
+                    "[`PasswordsApi::", stringify!($method), "`] on this client, with a future ",
+                    "that is not boxed: one allocation fewer per call, and no second copy of the ",
+                    "request (which `#[async_trait]` keeps). Code that holds a `dyn PasswordsApi` ",
+                    "gets the same call through the trait."
+                )]
+                pub fn $method(
+                    &self,
+                    request: $request,
+                ) -> impl Future<Output = Result<$response>> + Send + '_ {
+                    // `request` is captured once and lent to the call.
+                    async move { self.call(&request).await }
+                }
+            )*
+        }
+
         #[async_trait::async_trait]
         impl PasswordsApi for PasswordsClient {
             $(
@@ -276,14 +298,16 @@ mod tests {
             .base_url("http://127.0.0.1:9")
             .build()
             .expect("client");
+        // Through the port: the boxed futures (a `PasswordsClient`'s own methods box nothing).
+        let api: &dyn PasswordsApi = &client;
         let sizes = [
             (
                 "strength_check",
-                size_of_val(&*client.strength_check(StrengthCheckRequest::new("pw"))),
+                size_of_val(&*api.strength_check(StrengthCheckRequest::new("pw"))),
             ),
             (
                 "migrate",
-                size_of_val(&*client.migrate(MigrateRequest::new(
+                size_of_val(&*api.migrate(MigrateRequest::new(
                     "ada@example.com",
                     "$2a$10$hash",
                     crate::HashType::Bcrypt,
@@ -292,30 +316,28 @@ mod tests {
             ),
             (
                 "authenticate",
-                size_of_val(&*client.authenticate(AuthenticateRequest::new("org", "a@b.c", "pw"))),
+                size_of_val(&*api.authenticate(AuthenticateRequest::new("org", "a@b.c", "pw"))),
             ),
             (
                 "email_reset_start",
-                size_of_val(
-                    &*client.email_reset_start(EmailResetStartRequest::new("org", "a@b.c")),
-                ),
+                size_of_val(&*api.email_reset_start(EmailResetStartRequest::new("org", "a@b.c"))),
             ),
             (
                 "email_reset",
-                size_of_val(&*client.email_reset(EmailResetRequest::new("t", "pw"))),
+                size_of_val(&*api.email_reset(EmailResetRequest::new("t", "pw"))),
             ),
             (
                 "email_require_reset",
-                size_of_val(&*client.email_require_reset(EmailRequireResetRequest::new("a@b.c"))),
+                size_of_val(&*api.email_require_reset(EmailRequireResetRequest::new("a@b.c"))),
             ),
             (
                 "sessions_reset",
-                size_of_val(&*client.sessions_reset(SessionsResetRequest::new("org", "pw"))),
+                size_of_val(&*api.sessions_reset(SessionsResetRequest::new("org", "pw"))),
             ),
             (
                 "existing_password_reset",
                 size_of_val(
-                    &*client.existing_password_reset(ExistingPasswordResetRequest::new(
+                    &*api.existing_password_reset(ExistingPasswordResetRequest::new(
                         "a@b.c", "old", "new", "org",
                     )),
                 ),
@@ -323,21 +345,20 @@ mod tests {
             (
                 "discovery_authenticate",
                 size_of_val(
-                    &*client
-                        .discovery_authenticate(DiscoveryAuthenticateRequest::new("a@b.c", "pw")),
+                    &*api.discovery_authenticate(DiscoveryAuthenticateRequest::new("a@b.c", "pw")),
                 ),
             ),
             (
                 "discovery_email_reset_start",
                 size_of_val(
-                    &*client
+                    &*api
                         .discovery_email_reset_start(DiscoveryEmailResetStartRequest::new("a@b.c")),
                 ),
             ),
             (
                 "discovery_email_reset",
                 size_of_val(
-                    &*client.discovery_email_reset(DiscoveryEmailResetRequest::new("t", "pw")),
+                    &*api.discovery_email_reset(DiscoveryEmailResetRequest::new("t", "pw")),
                 ),
             ),
         ];

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use bytes::Bytes;
 use stytch_b2b_passwords::transport::{HttpTransport, TransportErrorKind};
-use stytch_b2b_passwords::{Error, PasswordsApi, StrengthCheckRequest};
+use stytch_b2b_passwords::{Error, StrengthCheckRequest};
 use stytch_b2b_passwords_emulator::{Emulator, Fault, MemberSeed, OrganizationSeed};
 
 fn emulator() -> Emulator {

@@ -10,8 +10,7 @@ use stytch_b2b_passwords::{
     AuthenticateRequest, DiscoveryAuthenticateRequest, DiscoveryEmailResetRequest,
     DiscoveryEmailResetStartRequest, EmailRequireResetRequest, EmailResetRequest,
     EmailResetStartRequest, Error, ErrorType, ExistingPasswordResetRequest, HashType,
-    MigrateRequest, PasswordsApi, PasswordsClient, Secret, SessionsResetRequest,
-    StrengthCheckRequest,
+    MigrateRequest, PasswordsClient, Secret, SessionsResetRequest, StrengthCheckRequest,
 };
 use stytch_b2b_passwords_emulator::{Emulator, MemberSeed, OrganizationSeed, PasswordPolicy};
 

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use stytch_b2b_passwords::transport::{HttpTransport, TransportErrorKind};
 use stytch_b2b_passwords::{
     AuthenticateRequest, DiscoveryAuthenticateRequest, EmailResetRequest, EmailResetStartRequest,
-    Error, ExistingPasswordResetRequest, HashType, MigrateRequest, PasswordsApi, PasswordsClient,
+    Error, ExistingPasswordResetRequest, HashType, MigrateRequest, PasswordsClient,
     SessionsResetRequest, StrengthCheckRequest,
 };
 use stytch_b2b_passwords_emulator::{

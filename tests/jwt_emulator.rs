@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::json;
 use stytch_b2b_passwords::jwt::{Clock, JwtError, JwtVerifyOptions, SessionJwtVerifier};
 use stytch_b2b_passwords::transport::{transport_fn, HttpRequest, HttpTransport as _};
-use stytch_b2b_passwords::{AuthenticateRequest, PasswordsApi, PasswordsClient};
+use stytch_b2b_passwords::{AuthenticateRequest, PasswordsClient};
 use stytch_b2b_passwords_emulator::{
     serve, Emulator, LoopbackTransport, MemberSeed, OrganizationSeed,
 };

@@ -7,8 +7,8 @@ use std::time::Duration;
 use stytch_b2b_passwords::transport::{FnTransport, HttpRequest, Operation};
 use stytch_b2b_passwords::{
     AuthenticateRequest, EmailRequireResetRequest, EmailResetRequest, EmailResetStartRequest,
-    ExistingPasswordResetRequest, HashType, HttpTransport, MigrateRequest, PasswordsApi,
-    PasswordsClient, Secret, SessionsResetRequest, StrengthCheckRequest, TransportErrorKind,
+    ExistingPasswordResetRequest, HashType, HttpTransport, MigrateRequest, PasswordsClient, Secret,
+    SessionsResetRequest, StrengthCheckRequest, TransportErrorKind,
 };
 use stytch_b2b_passwords_cassette::{
     open, CassetteError, Mode, RecordingTransport, ReplayOrder, ReplayTransport,

@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use stytch_b2b_passwords::{AuthenticateRequest, PasswordsApi, PasswordsClient};
+use stytch_b2b_passwords::{AuthenticateRequest, PasswordsClient};
 use stytch_b2b_passwords_emulator::LoopbackTransport;
 
 mod support;

@@ -9,8 +9,8 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha2::Digest as _;
 use stytch_b2b_passwords::{
-    Argon2Config, AuthenticateRequest, HashType, Md5Config, MigrateRequest, PasswordsApi,
-    PasswordsClient, Pbkdf2Config, ScryptConfig, Sha1Config, Sha512Config,
+    Argon2Config, AuthenticateRequest, HashType, Md5Config, MigrateRequest, PasswordsClient,
+    Pbkdf2Config, ScryptConfig, Sha1Config, Sha512Config,
 };
 use stytch_b2b_passwords_emulator::{Emulator, OrganizationSeed};
 

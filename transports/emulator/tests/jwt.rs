@@ -8,9 +8,7 @@ use bytes::Bytes;
 use ring::signature::{RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
 use serde_json::{json, Value};
 use stytch_b2b_passwords::transport::HttpTransport;
-use stytch_b2b_passwords::{
-    AuthenticateRequest, PasswordsApi, PasswordsClient, SessionsResetRequest,
-};
+use stytch_b2b_passwords::{AuthenticateRequest, PasswordsClient, SessionsResetRequest};
 use stytch_b2b_passwords_emulator::{
     serve, Emulator, EmulatorTransport, LoopbackTransport, MemberSeed, OrganizationSeed,
 };

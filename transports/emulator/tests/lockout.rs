@@ -4,8 +4,7 @@
 use std::time::Duration;
 
 use stytch_b2b_passwords::{
-    AuthenticateRequest, EmailResetRequest, EmailResetStartRequest, Error, PasswordsApi,
-    PasswordsClient,
+    AuthenticateRequest, EmailResetRequest, EmailResetStartRequest, Error, PasswordsClient,
 };
 use stytch_b2b_passwords_emulator::{Emulator, LockoutPolicy, MemberSeed, OrganizationSeed};
 

@@ -40,7 +40,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use stytch_b2b_passwords::transport::hyper::HyperTransport;
 use stytch_b2b_passwords::transport::{HttpTransport, Operation};
 use stytch_b2b_passwords::{
-    wire, AuthenticateRequest, AuthenticateResponse, Config, PasswordsApi, PasswordsClient, Secret,
+    wire, AuthenticateRequest, AuthenticateResponse, Config, PasswordsClient, Secret,
 };
 use stytch_b2b_passwords_reqwest::ReqwestTransport;
 

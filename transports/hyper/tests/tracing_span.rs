@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use stytch_b2b_passwords::{
-    AuthenticateRequest, HashType, MigrateRequest, PasswordsApi, PasswordsClient, RetryPolicy,
+    AuthenticateRequest, HashType, MigrateRequest, PasswordsClient, RetryPolicy,
 };
 use stytch_b2b_passwords_hyper::HyperTransport;
 use support::*;

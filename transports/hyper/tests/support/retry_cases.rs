@@ -6,8 +6,7 @@ use std::time::{Duration, Instant};
 
 use stytch_b2b_passwords::transport::{TokioTimer, TransportErrorKind};
 use stytch_b2b_passwords::{
-    AuthenticateRequest, CallOptions, Error, PasswordsApi, PasswordsClient, RetryPolicy,
-    StrengthCheckRequest,
+    AuthenticateRequest, CallOptions, Error, PasswordsClient, RetryPolicy, StrengthCheckRequest,
 };
 
 use super::support::*;
