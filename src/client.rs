@@ -159,9 +159,9 @@ impl PasswordsClient {
         // Only the exchanges run in the span (where the transport opens its own): the decoded
         // response (1.8 KB for a log-in) is then returned from here without passing through one
         // more future layer, a copy that costs cache misses with many calls in flight.
-        let sent = self.send(request).instrument(span.clone()).await;
+        let outcome = self.send(request).instrument(span.clone()).await;
         // Each arm ends with its result: the decoded value is not moved once more.
-        match sent {
+        match outcome {
             Ok((http_response, attempts)) => {
                 let config = &*self.config;
                 let sent = || {

@@ -174,7 +174,7 @@ pub fn build_request<E: Endpoint>(config: &Config, request: &E) -> Result<HttpRe
 /// ```
 pub fn parse_response<E: Endpoint>(response: HttpResponse) -> Result<E::Response> {
     let attempts = attempts_of(&response);
-    parse::<E>(response, attempts, &|| None)
+    parse_response_lazy::<E>(response, attempts, &|| None)
 }
 
 /// [`parse_response`] for the answer to a request that carried `sent`: every value of it is
@@ -200,24 +200,17 @@ pub fn parse_response_for<E: Endpoint>(
     response: HttpResponse,
 ) -> Result<E::Response> {
     let attempts = attempts_of(&response);
-    parse::<E>(response, attempts, &|| Some(sent.clone()))
+    parse_response_lazy::<E>(response, attempts, &|| Some(sent.clone()))
 }
 
 /// [`parse_response_for`] for the client, which knows the call's `attempts` (the response
 /// needs no [`Attempts`] extension) and makes what the request carried only if an error needs
 /// it: `sent` is called on the error paths alone, so a successful call pays nothing for it (the
 /// client rebuilds the request there rather than keep its values through every call).
-pub(crate) fn parse_response_lazy<E: Endpoint>(
-    response: HttpResponse,
-    attempts: u32,
-    sent: &dyn Fn() -> Option<SentValues>,
-) -> Result<E::Response> {
-    parse::<E>(response, attempts, sent)
-}
-
+///
 /// Decodes, then checks on the typed value that the fields that identify the outcome are there:
 /// no second pass over the body, no allocation on success.
-fn parse<E: Endpoint>(
+pub(crate) fn parse_response_lazy<E: Endpoint>(
     response: HttpResponse,
     attempts: u32,
     sent: &dyn Fn() -> Option<SentValues>,
