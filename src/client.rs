@@ -1,12 +1,14 @@
 //! `PasswordsClient`: the `PasswordsApi` port implemented over any `HttpTransport`.
 
+use std::borrow::Borrow;
 use std::fmt;
-use std::future::Future;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
 use std::sync::Arc;
 
 use http::StatusCode;
 use tracing::field::{display, Empty};
-use tracing::{Instrument as _, Span};
+use tracing::Span;
 
 use crate::api::PasswordsApi;
 use crate::call::{self, CallPolicy};
@@ -16,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::options::CallOptions;
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::secret::Secret;
-use crate::transport::{HttpResponse, HttpTransport};
+use crate::transport::HttpTransport;
 use crate::wire::{build_request, parse_response_lazy, Endpoint, EndpointResponse, SentValues};
 
 /// The B2B Passwords client. Cheap to clone: clones share the configuration, the transport (and
@@ -146,54 +148,70 @@ impl PasswordsClient {
     /// response, if one came), `request_id` and `error` (the API's `error_type`, the transport
     /// failure's kind, or `http`, `decode`, `validation`, `config`). A transport's own spans,
     /// one per attempt, open inside it. No header, body or secret is recorded.
-    pub async fn call<E: Endpoint + Sync>(&self, request: &E) -> Result<E::Response> {
-        let span = tracing::info_span!(
-            target: "stytch_b2b_passwords",
-            "stytch.call",
-            operation = E::OPERATION,
-            attempts = Empty,
-            status = Empty,
-            request_id = Empty,
-            error = Empty,
-        );
-        // Only the exchanges run in the span (where the transport opens its own): the decoded
-        // response (1.8 KB for a log-in) is then returned from here without passing through one
-        // more future layer, a copy that costs cache misses with many calls in flight.
-        let outcome = self.send(request).instrument(span.clone()).await;
-        // Each arm ends with its result: the decoded value is not moved once more.
-        match outcome {
-            Ok((http_response, attempts)) => {
-                let config = &*self.config;
-                let sent = || {
-                    build_request(config, request)
-                        .ok()
-                        .map(|r| SentValues::of(&r))
-                };
-                let status = http_response.status();
-                let result = parse_response_lazy::<E>(http_response, attempts, &sent);
-                record_end(&span, &result, Some(status));
-                result
-            }
-            Err(error) => {
-                let result = Err(error);
-                record_end(&span, &result, None);
-                result
-            }
-        }
+    pub fn call<'a, E: Endpoint + Sync>(
+        &'a self,
+        request: &'a E,
+    ) -> impl Future<Output = Result<E::Response>> + Send + 'a {
+        self.run::<E, &E>(request)
     }
 
-    /// The attempts of one call. A retry builds its request again rather than keeping a copy
-    /// of the first: the usual call, sent once, pays for nothing it does not use.
-    async fn send<E: Endpoint + Sync>(&self, request: &E) -> Result<(HttpResponse, u32)> {
-        let config = &*self.config;
-        call::send(
-            &*self.transport,
-            &self.policy,
-            self.options.as_deref(),
-            E::READ_ONLY,
-            &mut || build_request(config, request),
-        )
-        .await
+    /// The body of every call, for a request lent (`call`) or owned (the endpoint methods, whose
+    /// futures are then this one: no wrapping layer, so no more copies of the decoded response
+    /// or of the call's state, which weigh with many calls in flight; docs/PERFORMANCE.md).
+    ///
+    /// A plain `fn` returning an `async move` block that only borrows `request`: an `async fn`
+    /// would move its argument into a second slot of its future.
+    #[allow(clippy::manual_async_fn)] // on purpose: see above
+    fn run<'a, E, R>(&'a self, request: R) -> impl Future<Output = Result<E::Response>> + Send + 'a
+    where
+        E: Endpoint + Sync + 'a,
+        R: Borrow<E> + Send + 'a,
+    {
+        async move {
+            let request = request.borrow();
+            let span = tracing::info_span!(
+                target: "stytch_b2b_passwords",
+                "stytch.call",
+                operation = E::OPERATION,
+                attempts = Empty,
+                status = Empty,
+                request_id = Empty,
+                error = Empty,
+            );
+            let config = &*self.config;
+            // Only the exchanges run in the span (where the transport opens its own), entered on
+            // each poll; the decoded response is then returned from here, through no more layers.
+            let outcome = {
+                // A retry builds its request again rather than keep a copy of the first: the usual
+                // call, sent once, pays for nothing it does not use.
+                let mut build = || build_request(config, request);
+                let mut sending = pin!(call::send(
+                    &*self.transport,
+                    &self.policy,
+                    self.options.as_deref(),
+                    E::READ_ONLY,
+                    &mut build,
+                ));
+                poll_fn(|cx| span.in_scope(|| sending.as_mut().poll(cx))).await
+            };
+            let (http_response, attempts) = match outcome {
+                Ok(sent) => sent,
+                Err(error) => {
+                    let result = Err(error);
+                    record_end(&span, &result, None);
+                    return result;
+                }
+            };
+            let sent = || {
+                build_request(config, request)
+                    .ok()
+                    .map(|r| SentValues::of(&r))
+            };
+            let status = http_response.status();
+            let result = parse_response_lazy::<E>(http_response, attempts, &sent);
+            record_end(&span, &result, Some(status));
+            result
+        }
     }
 }
 
@@ -249,8 +267,7 @@ macro_rules! endpoint_methods {
                     &self,
                     request: $request,
                 ) -> impl Future<Output = Result<$response>> + Send + '_ {
-                    // `request` is captured once and lent to the call.
-                    async move { self.call(&request).await }
+                    self.run::<$request, _>(request)
                 }
             )*
         }

@@ -342,10 +342,14 @@ impl HyperTransport {
     }
 
     /// Records an exchange's outcome in its span.
-    fn record(span: &tracing::Span, start: Instant, result: &Result<HttpResponse, TransportError>) {
-        if span.is_disabled() {
+    fn record(
+        span: &tracing::Span,
+        start: Option<Instant>,
+        result: &Result<HttpResponse, TransportError>,
+    ) {
+        let Some(start) = start.filter(|_| !span.is_disabled()) else {
             return;
-        }
+        };
         span.record("latency_ms", start.elapsed().as_secs_f64() * 1000.0);
         match result {
             Ok(response) => {
@@ -438,7 +442,8 @@ impl HyperTransport {
             latency_ms = Empty,
             error = Empty,
         );
-        let start = Instant::now();
+        // The clock is read only for a span that records.
+        let start = (!span.is_disabled()).then(Instant::now);
         let limit = self.inner.settings.timeout;
         let recorded = span.clone();
         tokio::time::timeout(limit, self.exchange(request))
