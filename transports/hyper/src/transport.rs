@@ -341,13 +341,14 @@ impl HyperTransport {
         self.inner.settings.max_response_body_size
     }
 
-    /// Records an exchange's outcome in its span.
+    /// Records an exchange's outcome in its span; `start` is `None` when the span records
+    /// nothing (its clock was not read).
     fn record(
         span: &tracing::Span,
         start: Option<Instant>,
         result: &Result<HttpResponse, TransportError>,
     ) {
-        let Some(start) = start.filter(|_| !span.is_disabled()) else {
+        let Some(start) = start else {
             return;
         };
         span.record("latency_ms", start.elapsed().as_secs_f64() * 1000.0);
